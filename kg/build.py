@@ -1,0 +1,101 @@
+"""The one place that chains the stages: files -> Documents -> Extractions -> KnowledgeBase -> files."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg import export, rdf, visualize
+from kg.entities import mentions_from_doc
+from kg.errors import InputError
+from kg.load import MAX_BYTES, find_articles, iter_texts
+from kg.normalize import normalize
+from kg.places import gazetteer
+from kg.relations import find_relations
+from kg.resolve import resolve
+from kg.types import Document, Extraction, KnowledgeBase
+
+
+@dataclass
+class BuildResult:
+    kb: KnowledgeBase
+    graph: Graph
+    skipped: list[InputError] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        return {
+            "documents": len(self.kb.extractions),
+            "skipped": len(self.skipped),
+            "entities": dict(sorted(Counter(e.label for e in self.kb.entities).items())),
+            "relations": dict(sorted(Counter(r.type for r in self.kb.relations).items())),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def make_document(path: Path, raw: str) -> Document:
+    text, origin = normalize(raw)
+    return Document(doc_id=path.stem, source_file=path.name, raw=raw, text=text, origin=origin)
+
+
+def extract(documents: Iterable[Document], nlp=None) -> Iterable[Extraction]:
+    """Run the spaCy pipeline over documents, one Doc in memory at a time."""
+    if nlp is None:
+        from kg.nlp import make_nlp
+
+        nlp = make_nlp()
+    places = gazetteer()
+    documents = iter(documents)
+    pending = ((d.text, d) for d in documents)
+    for doc, document in nlp.pipe(pending, as_tuples=True):
+        sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
+        relations = find_relations(mentions, nested, places)
+        yield Extraction(document, sentences, mentions, relations, nested)
+
+
+def build(
+    paths: Iterable[str | Path],
+    out_dir: str | Path | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of the articles under ``paths``; write it to ``out_dir``.
+
+    Files that cannot be read are skipped and reported in ``BuildResult.skipped``.
+
+    Raises:
+        InputError: a path does not exist, or no article could be read.
+    """
+    started = time.perf_counter()
+    files = find_articles(paths)
+    if not files:
+        raise InputError("no .txt articles found in " + ", ".join(map(str, paths)))
+    skipped: list[InputError] = []
+
+    def documents() -> Iterable[Document]:
+        items = iter_texts(files, max_bytes=max_bytes)
+        for path, text in progress(items) if progress else items:
+            if isinstance(text, InputError):
+                skipped.append(text)
+            else:
+                yield make_document(path, text)
+
+    extractions = list(extract(documents()))
+    if not extractions:
+        raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
+    kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
+    graph = rdf.to_graph(kb)
+    result = BuildResult(kb, graph, skipped)
+    if out_dir is not None:
+        out = Path(out_dir)
+        result.outputs.append(export.write_turtle(graph, out / "kg.ttl"))
+        result.outputs.append(export.write_atomic(out / "graph.html", visualize.to_html(graph, heading="countykg")))
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,32 @@
+"""Atomic writers: a file is either the old one or the complete new one, never half."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+
+def write_atomic(path: str | Path, content: str | bytes) -> Path:
+    """Write ``content`` to a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_turtle(graph: Graph, path: str | Path) -> Path:
+    """Serialise first, then write: a failing serialiser leaves the old file untouched."""
+    return write_atomic(path, graph.serialize(format="turtle"))

@@ -1,0 +1,99 @@
+"""Load articles: path -> decoded text, rejecting what is not a text article.
+
+Accepted encodings, tried in this order: UTF-8 (with or without BOM), UTF-16 with a BOM,
+GB18030 (a superset of GBK and GB2312). Anything else is reported, never guessed at.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg.errors import InputError
+
+MAX_BYTES = 20 * 1024 * 1024  # one newspaper page is ~10 KB; 20 MB is surely not an article
+SUFFIXES = (".txt",)
+
+
+def find_articles(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into a sorted list of article files.
+
+    Raises:
+        InputError: a path does not exist.
+    """
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return sorted(set(found), key=lambda p: (p.name, str(p)))
+
+
+def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """Read one article and decode it.
+
+    Raises:
+        InputError: the file is empty, too large, binary, or in no accepted encoding.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"{path}: {size:,} bytes is larger than the limit of {max_bytes:,}; "
+            "split it into articles or raise --max-bytes"
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(path, data, "utf-16")
+    if b"\x00" in data:
+        raise InputError(f"{path}: binary file (contains NUL bytes); expected a plain-text article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        text = _gb18030(data)
+        if text is None:
+            raise InputError(
+                f"{path}: neither UTF-8 (invalid byte 0x{data[utf8_error.start]:02X} at offset "
+                f"{utf8_error.start}) nor GB18030/GBK; save it as UTF-8"
+            ) from None
+        return text
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: invalid {encoding} at byte offset {error.start}") from None
+
+
+def _gb18030(data: bytes) -> str | None:
+    """Decode as GB18030 if the result looks like Chinese text, else None.
+
+    GB18030 maps almost every byte pair to some character, so a successful decode alone
+    proves little: we also ask that most non-ASCII characters be common CJK ideographs
+    or CJK punctuation, which random bytes (or Latin-1 text) are not.
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = [c for c in text if ord(c) > 0x7F]
+    common = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    return text if wide and common / len(wide) >= 0.9 else None
+
+
+def iter_texts(paths: Iterable[Path], *, max_bytes: int = MAX_BYTES) -> Iterator[tuple[Path, str | InputError]]:
+    """Yield ``(path, text)`` for each file, or ``(path, error)`` for a file that was refused."""
+    for path in paths:
+        try:
+            yield path, read_text(path, max_bytes=max_bytes)
+        except InputError as error:
+            yield path, error
+        except OSError as error:
+            yield path, InputError(f"{path}: cannot read ({error.strerror})")

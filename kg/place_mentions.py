@@ -1,0 +1,120 @@
+"""Find mentions of administrative divisions in a text, resolved against the gazetteer.
+
+Full names (交口县, 吕梁市) are taken where they start on a word boundary. Short forms
+(交口, 吕梁) are accepted only in context: a province's short form always (they are
+distinctive), any other short form when the division's province or prefecture is also in
+the text, or when it has three characters or more. A short form followed by the generic
+name of a natural or built feature (吕梁山, 交城山, 龙门大街) is a mountain or a street,
+not a division. Townships and villages are looked up only under the counties the text
+mentions, by full name, by the same stem with another suffix (a 乡 that became a 镇), and by
+their stem alone (回龙 for 回龙镇).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from kg.places import TOWNSHIP_SUFFIXES, VILLAGE_SUFFIXES, Division, Gazetteer, stem
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    division: Division
+    rule: str  # "place.full_name", "place.short_form", …
+
+
+class PlaceFinder:
+    def __init__(self, gazetteer: Gazetteer, geo_features: Collection[str]):
+        self.gazetteer = gazetteer
+        self.geo_features = tuple(sorted(geo_features, key=len, reverse=True))
+        self._lengths: dict[str, set[int]] = {}
+        for name in gazetteer.by_name:
+            if len(name) >= 2:
+                self._lengths.setdefault(name[:2], set()).add(len(name))
+
+    def find(self, text: str, word_starts: Collection[int], word_ends: Collection[int]) -> list[PlaceMention]:
+        """Division mentions in ``text``; ``word_starts``/``word_ends`` are the segmenter's boundaries."""
+        raw = self._coded_candidates(text, word_starts, word_ends)
+        found = self._resolve_coded(raw)
+        counties = {m.division.key for m in found if m.division.level == "County"}
+        for county in sorted(counties):
+            found += self._lower_levels(text, county, word_starts, word_ends)
+        return sorted(found, key=lambda m: (m.start, -m.end))
+
+    def _followed_by_feature(self, text: str, end: int) -> bool:
+        return text.startswith(self.geo_features, end)
+
+    def _coded_candidates(self, text, word_starts, word_ends) -> list[tuple[int, int, str]]:
+        found = []
+        for start in sorted(word_starts):
+            lengths = self._lengths.get(text[start : start + 2])
+            if not lengths:
+                continue
+            for length in sorted(lengths, reverse=True):  # longest name first
+                name = text[start : start + length]
+                if name in self.gazetteer.by_name:
+                    is_full = any(d.name == name for d in self.gazetteer.by_name[name])
+                    if is_full or (start + length in word_ends and not self._followed_by_feature(text, start + length)):
+                        found.append((start, start + length, name))
+                        break
+        return found
+
+    def _resolve_coded(self, raw: list[tuple[int, int, str]]) -> list[PlaceMention]:
+        """Choose one division per name, using the other names of the text as context."""
+        lookup = self.gazetteer.lookup
+        context: set[str] = set()
+        for _, _, name in raw:  # unambiguous full names anchor the context
+            divisions = lookup(name)
+            if len(divisions) == 1 and (divisions[0].name == name or divisions[0].level == "Province"):
+                context.add(divisions[0].key)
+                context.update(a.key for a in self.gazetteer.ancestors(divisions[0].key))
+        mentions = []
+        for start, end, name in raw:
+            division = self._choose(name, lookup(name), context)
+            if division:
+                full = division.name == name
+                mentions.append(PlaceMention(start, end, division, "place.full_name" if full else "place.short_form"))
+        return mentions
+
+    def _choose(self, name: str, divisions: list[Division], context: set[str]) -> Division | None:
+        def support(division: Division) -> int:
+            return sum(a.key in context for a in self.gazetteer.ancestors(division.key)) + (division.key in context)
+
+        ranked = sorted(divisions, key=lambda d: (-support(d), d.key))
+        best = ranked[0]
+        if len(ranked) > 1 and support(ranked[1]) == support(best) and best.name != name:
+            return None  # an ambiguous short form: no guess
+        if best.name == name or best.level == "Province" or support(best) > 0 or len(name) >= 3:
+            return best
+        return None
+
+    def _lower_levels(self, text, county: str, word_starts, word_ends) -> list[PlaceMention]:
+        mentions = []
+        for division in self.gazetteer.below(county):
+            suffixes = TOWNSHIP_SUFFIXES if division.level == "Township" else VILLAGE_SUFFIXES
+            base = stem(division.name, suffixes)
+            forms = [(division.name, "place.full_name")]
+            forms += [(base + s, "place.renamed") for s in suffixes if base + s != division.name]
+            min_stem = 2 if division.level == "Township" else 3
+            if len(base) >= min_stem:
+                forms.append((base, "place.short_form"))
+            for form, rule in forms:
+                for start in _occurrences(text, form):
+                    end = start + len(form)
+                    # A suffix (乡, 镇, 村…) marks a name well enough; a bare stem must be a word.
+                    if rule == "place.short_form" and (
+                        start not in word_starts or end not in word_ends or self._followed_by_feature(text, end)
+                    ):
+                        continue
+                    mentions.append(PlaceMention(start, end, division, rule))
+        return mentions
+
+
+def _occurrences(text: str, form: str):
+    start = text.find(form)
+    while start >= 0:
+        yield start
+        start = text.find(form, start + 1)

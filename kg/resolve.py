@@ -1,0 +1,104 @@
+"""Corpus-level resolution: mentions of all documents -> one Entity per real-world thing.
+
+Divisions are identified by their gazetteer key (the official code for provinces,
+prefectures and counties). Other entities are grouped per class: within a document, a
+shorter form contained in a longer one of the same class is an alias of it
+(天麟公司 -> 交口县天麟农业发展有限公司, once the organisational form is set aside); across
+documents, equal canonical names (``name_key``) are one entity. The canonical name is the
+longest full form seen. Keys are ASCII and depend only on class and canonical name (or
+code), never on input order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from kg.names import name_key, short_hash
+from kg.places import TOWNSHIP_SUFFIXES, VILLAGE_SUFFIXES
+from kg.types import DIVISION_CLASSES, Entity, Extraction, KnowledgeBase, Mention, Relation, RelationMention
+
+_FORMS = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
+
+
+def _core(name: str) -> str:
+    for form in _FORMS:
+        if name.endswith(form) and len(name) > len(form) + 1:
+            return name[: -len(form)]
+    return name
+
+
+def _division_name(mentions: list[Mention], official: str, label: str) -> str:
+    if label in ("Township", "Village"):
+        suffixes = TOWNSHIP_SUFFIXES if label == "Township" else VILLAGE_SUFFIXES
+        written = [m.text for m in mentions if m.text.endswith(suffixes) and m.rule != "place.short_form"]
+        if written:  # the article is newer than the gazetteer (a 乡 became a 镇)
+            return max(written, key=lambda t: (len(t), t))
+    return official
+
+
+def _group_in_document(mentions: list[Mention]) -> dict[str, str]:
+    """Map each surface form of one class in one document to the form it is an alias of."""
+    forms = sorted({m.text for m in mentions}, key=lambda t: (-len(t), t))
+    parent: dict[str, str] = {}
+    for i, form in enumerate(forms):
+        core = _core(form)
+        target = next((f for f in forms[:i] if len(core) >= 2 and core in f and parent.get(f, f) == f), None)
+        parent[form] = target or form
+    return parent
+
+
+def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) -> KnowledgeBase:
+    """Merge the mentions of all documents into entities and relations."""
+    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    key_of: dict[tuple[str, str, str], tuple[str, str]] = {}  # (doc, label, form) -> group
+    for extraction in extractions:
+        by_label: dict[str, list[Mention]] = defaultdict(list)
+        for m in extraction.mentions:
+            by_label[m.label].append(m)
+        for label, mentions in by_label.items():
+            if label in DIVISION_CLASSES:
+                for m in mentions:
+                    group = (label, m.key)
+                    groups[group].append(m)
+                    key_of[(m.doc_id, label, m.text)] = group
+                continue
+            canonical_of = _group_in_document(mentions)
+            for m in mentions:
+                canonical = canonical_of[m.text]
+                group = (label, name_key(canonical))
+                groups[group].append(m)
+                aliases[group].update({m.text, *m.aliases})
+                key_of[(m.doc_id, label, m.text)] = group
+
+    entities: dict[tuple[str, str], Entity] = {}
+    for (label, ident), mentions in sorted(groups.items()):
+        if label in DIVISION_CLASSES:
+            name = _division_name(mentions, division_names.get(ident, mentions[0].text), label)
+            forms = {m.text for m in mentions}
+            key, code = f"division-{ident}", ident if ident.isdigit() else None
+        else:
+            forms = aliases[(label, ident)]
+            name = max(forms, key=lambda t: (len(t), t))
+            key, code = f"{label.lower()}-{short_hash(label, name_key(name))}", None
+        entities[(label, ident)] = Entity(
+            key=key,
+            label=label,
+            name=name,
+            aliases=frozenset(f for f in forms if f != name),
+            mentions=tuple(mentions),
+            code=code,
+        )
+
+    evidence: dict[tuple[str, str, str], list[RelationMention]] = defaultdict(list)
+    for extraction in extractions:
+        for r in extraction.relations:
+            head = key_of.get((r.head.doc_id, r.head.label, r.head.text))
+            tail = key_of.get((r.tail.doc_id, r.tail.label, r.tail.text))
+            if head and tail and head != tail:
+                evidence[(entities[head].key, r.type, entities[tail].key)].append(r)
+    relations = tuple(Relation(h, t, tl, tuple(ev)) for (h, t, tl), ev in sorted(evidence.items()))
+    ordered = tuple(sorted(entities.values(), key=lambda e: e.key))
+    return KnowledgeBase(tuple(extractions), ordered, relations)
+

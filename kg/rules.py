@@ -1,0 +1,242 @@
+"""Extraction rules as data: load, validate and apply ``kg/rules/entities.toml``.
+
+A rule is a regular expression over characters (never over jieba's tokens, so a match does
+not depend on how a name happened to be cut), with ``{lexicon}`` placeholders that expand
+to the entries of a vocabulary file, plus a few declared filters. Every rule carries its
+own examples and counter-examples; ``tests/test_rules.py`` runs them all.
+
+Filters a rule can ask for (each is one function below):
+
+``trim_left``      names of lexicons: cut the match after the last of their words in it
+                   (verbs and function words that come before a name: 推动, 引进了, 的 …);
+``span``           ``"core"`` to take the named group ``core`` as the name (a quoted name
+                   without its quotes), else the whole match;
+``core_min``       the named group ``core`` must keep at least this many characters;
+``reject``         names of lexicons: drop the match when its core is one of their entries;
+``split_list``     the match is the last item of a list (A、B、C项目): every item gets the
+                   shared head and becomes a candidate of its own;
+``head_alias``     also record the other form (with or without the ``head`` group) as an alias.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import RuleError
+from kg.types import ENTITY_CLASSES
+
+RULES_DIR = Path(__file__).parent / "rules"
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
+_RULE_KEYS = {
+    "id", "label", "regex", "note", "examples", "counter_examples",
+    "trim_left", "span", "core_min", "reject", "split_list", "head_alias", "priority",
+}
+_EXPECTED = re.compile(r"【([^】]+)】")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span a rule proposes, before selection. Offsets index the text given to the rule."""
+
+    start: int
+    end: int
+    label: str
+    rule: str
+    priority: int = 0
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityRule:
+    id: str
+    label: str
+    regex: re.Pattern[str]
+    note: str = ""
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    trim_left: tuple[str, ...] = ()
+    span: str = "match"
+    core_min: int = 0
+    reject: tuple[str, ...] = ()
+    split_list: bool = False
+    head_alias: bool = False
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[EntityRule, ...]
+    lexicons: dict[str, frozenset[str]] = field(repr=False)
+    boundaries: dict[tuple[str, ...], re.Pattern[str]] = field(repr=False, default_factory=dict)
+
+    def words(self) -> set[str]:
+        """Vocabulary for the segmenter's dictionary: every lexicon entry of two or more characters."""
+        return {w for entries in self.lexicons.values() for w in entries if len(w) >= 2}
+
+    def find(self, text: str) -> list[Candidate]:
+        """Every candidate of every rule in ``text`` (overlaps allowed)."""
+        found: list[Candidate] = []
+        for rule in self.rules:
+            for match in rule.regex.finditer(text):
+                found.extend(self._apply(rule, match, text))
+        return found
+
+    def _apply(self, rule: EntityRule, match: re.Match[str], text: str) -> list[Candidate]:
+        start, end = match.span()
+        core_start, core_end = match.span("core") if "core" in rule.regex.groupindex else (start, end)
+        if rule.trim_left:
+            cut = _last_boundary(self.boundaries[rule.trim_left], text, start, core_end)
+            start, core_start = max(start, cut), max(core_start, cut)
+        core = text[core_start:core_end]
+        if len(core) < rule.core_min or any(core in self.lexicons[name] for name in rule.reject):
+            return []
+        head = match.group("head") or "" if "head" in rule.regex.groupindex else ""
+        if rule.span == "core":
+            start, end, other = core_start, core_end, core + head
+        else:
+            other = text[start : end - len(head)]
+        aliases = (other,) if rule.head_alias and head and other else ()
+        candidates = [Candidate(start, end, rule.label, rule.id, rule.priority, aliases)]
+        if rule.split_list and head:
+            candidates += self._list_items(rule, text, start, head)
+        return candidates
+
+    def _list_items(self, rule: EntityRule, text: str, start: int, head: str) -> list[Candidate]:
+        """Items of a list ending at ``start`` (A、B、[C项目]) share C's head noun."""
+        items = []
+        while start > 0 and text[start - 1] == "、":
+            item_end = start - 1
+            item_start = item_end
+            while item_start > 0 and text[item_start - 1] not in "、，,。；;：:！？（）()“”\n":
+                item_start -= 1
+            if rule.trim_left:
+                item_start = _last_boundary(self.boundaries[rule.trim_left], text, item_start, item_end)
+            item = text[item_start:item_end]
+            if len(item) < max(rule.core_min, 2) or item.endswith(head):
+                break
+            if not any(item in self.lexicons[name] for name in rule.reject):
+                items.append(
+                    Candidate(item_start, item_end, rule.label, rule.id + "#list", rule.priority, (item + head,))
+                )
+            start = item_start
+        return items
+
+
+def _last_boundary(pattern: re.Pattern[str], text: str, start: int, end: int) -> int:
+    """Offset just after the last boundary word that ends inside ``text[start:end]``.
+
+    The search starts a little before ``start``: a length-limited match may begin in the
+    middle of the boundary word (展… of 开展…)."""
+    cut = start
+    for match in pattern.finditer(text, max(start - 3, 0), end):
+        if match.end() > start:
+            cut = max(cut, match.end())
+    return cut
+
+
+def _read_lexicon(path: Path) -> frozenset[str]:
+    if not path.is_file():
+        raise RuleError(f"{path}: lexicon file not found")
+    entries = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            entries.add(entry)
+    return frozenset(entries)
+
+
+def _alternation(entries: frozenset[str]) -> str:
+    # Longest first, so that 有限责任公司 wins over 公司 at the same position.
+    return "(?:" + "|".join(re.escape(e) for e in sorted(entries, key=lambda e: (-len(e), e))) + ")"
+
+
+def _expand(source: str, lexicons: dict[str, frozenset[str]], where: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in lexicons:
+            raise RuleError(f"{where}: unknown lexicon {{{name}}}; declared: {', '.join(sorted(lexicons))}")
+        return _alternation(lexicons[name])
+
+    return _PLACEHOLDER.sub(replace, source)
+
+
+def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index: int) -> EntityRule:
+    where = f"{source.name}, rule {entry.get('id', f'#{index + 1}')!r}"
+    unknown = set(entry) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(_RULE_KEYS))}")
+    for key in ("id", "label", "regex"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise RuleError(f"{where}: missing or empty {key!r}")
+    if entry["label"] not in ENTITY_CLASSES:
+        raise RuleError(f"{where}: unknown class {entry['label']!r}; expected one of {', '.join(ENTITY_CLASSES)}")
+    for key in ("reject", "trim_left"):
+        for name in entry.get(key, ()):
+            if name not in lexicons:
+                raise RuleError(f"{where}: {key} names unknown lexicon {name!r}")
+    if entry.get("span", "match") not in ("match", "core"):
+        raise RuleError(f"{where}: span must be 'match' or 'core', not {entry['span']!r}")
+    try:
+        regex = re.compile(_expand(entry["regex"], lexicons, where))
+    except re.error as error:
+        raise RuleError(f"{where}: regex does not compile: {error}") from None
+    return EntityRule(
+        id=entry["id"],
+        label=entry["label"],
+        regex=regex,
+        note=entry.get("note", ""),
+        examples=tuple(entry.get("examples", ())),
+        counter_examples=tuple(entry.get("counter_examples", ())),
+        trim_left=tuple(entry.get("trim_left", ())),
+        span=entry.get("span", "match"),
+        core_min=int(entry.get("core_min", 0)),
+        reject=tuple(entry.get("reject", ())),
+        split_list=bool(entry.get("split_list", False)),
+        head_alias=bool(entry.get("head_alias", False)),
+        priority=int(entry.get("priority", 0)),
+    )
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Load and validate a rule file and the lexicons it declares.
+
+    Raises:
+        RuleError: the file or a lexicon is missing, a key or class is unknown, a regex does
+            not compile, or two rules share an id.
+    """
+    path = Path(path) if path else RULES_DIR / "entities.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RuleError(f"{path}: rule file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RuleError(f"{path}: not valid TOML: {error}") from None
+    lexicons = {name: _read_lexicon(path.parent / file) for name, file in data.get("lexicons", {}).items()}
+    rules = tuple(_rule(entry, lexicons, path, i) for i, entry in enumerate(data.get("entity", [])))
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(f"{path.name}: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+    boundaries = {
+        rule.trim_left: re.compile(_alternation(frozenset().union(*(lexicons[n] for n in rule.trim_left))))
+        for rule in rules
+        if rule.trim_left
+    }
+    return RuleSet(rules, lexicons, boundaries)
+
+
+@lru_cache(maxsize=4)
+def default_rules() -> RuleSet:
+    return load_rules()
+
+
+def expected_spans(example: str) -> tuple[str, list[str]]:
+    """An example ``"推动【华瑞煤业】复产"`` as its plain text and the names it must yield."""
+    names = _EXPECTED.findall(example)
+    text = _EXPECTED.sub(r"\1", example)
+    return text, names or [text]

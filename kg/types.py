@@ -1,0 +1,108 @@
+"""Plain data passed between the stages. Standard-library types only, frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityClass = Literal[
+    "Province", "Prefecture", "County", "Township", "Village", "Enterprise", "Project", "Program"
+]
+RelationType = Literal["locatedIn", "partOf", "implements", "developedBy"]
+
+DIVISION_CLASSES: tuple[str, ...] = ("Province", "Prefecture", "County", "Township", "Village")
+ENTITY_CLASSES: tuple[str, ...] = DIVISION_CLASSES + ("Enterprise", "Project", "Program")
+RELATION_TYPES: tuple[str, ...] = ("locatedIn", "partOf", "implements", "developedBy")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article after normalisation.
+
+    ``origin[i]`` is the offset in ``raw`` of character ``text[i]``, so every offset into
+    ``text`` can be mapped back into the original file (provenance).
+    """
+
+    doc_id: str  # file stem, e.g. "000_bf441c48083cf4d1"
+    source_file: str  # file name, e.g. "000_bf441c48083cf4d1.txt" -> ckg:sourceFile
+    raw: str  # the decoded file as it was
+    text: str  # normalised text that all offsets below index
+    origin: tuple[int, ...] = field(repr=False, default=())
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of ``text`` to the span of ``raw`` it came from."""
+        if not self.origin or start >= end:
+            return start, end
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One surface occurrence of an entity in one document."""
+
+    doc_id: str
+    text: str  # the surface form, as normalised
+    label: EntityClass
+    start: int  # character offsets into Document.text
+    end: int
+    sentence: int  # index into Extraction.sentences
+    rule: str  # id of the rule or gazetteer entry that produced it
+    key: str = ""  # known identity (a division's gazetteer key), else ""
+    aliases: tuple[str, ...] = ()  # other forms a rule derived (碳化硅 -> 碳化硅项目)
+
+
+@dataclass(frozen=True)
+class RelationMention:
+    """A relation stated (or implied) in one sentence of one document."""
+
+    head: Mention
+    type: RelationType
+    tail: Mention
+    rule: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one document yields; spaCy objects end before this."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    relations: tuple[RelationMention, ...]
+    nested: tuple[Mention, ...] = ()  # divisions inside another entity's name: locatedIn evidence
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world thing across the corpus."""
+
+    key: str  # ASCII, stable for the same inputs whatever their order -> IRI
+    label: EntityClass
+    name: str  # canonical name
+    aliases: frozenset[str]
+    mentions: tuple[Mention, ...]
+    code: str | None = None  # official administrative-division code where known
+
+
+@dataclass(frozen=True)
+class Relation:
+    head: str  # Entity.key
+    type: RelationType
+    tail: str  # Entity.key
+    evidence: tuple[RelationMention, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Output of resolve, input of rdf.to_graph."""
+
+    extractions: tuple[Extraction, ...]
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
