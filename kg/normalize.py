@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 Replacement = Callable[[re.Match[str]], str]
 
@@ -64,17 +65,20 @@ def _align(replacement: str, text: str, start: int, end: int, origin: list[int])
     """Origins of the characters of a replacement for ``text[start:end]``.
 
     Characters kept from the match (deletions, de-duplication) keep their own origin;
-    a changed or inserted character takes the origin of the position it replaces.
+    a changed or inserted character takes the origin of the position it stands at.
     """
-    mapped = []
-    cursor = start
-    for char in replacement:
-        found = text.find(char, cursor, end)
-        if found >= 0:
-            mapped.append(origin[found])
-            cursor = found + 1
-        else:
-            mapped.append(origin[min(cursor, max(end - 1, start))] if end > start else origin[max(start - 1, 0)])
+    if replacement == text[start:end]:
+        return origin[start:end]
+    anchor = origin[start] if end > start else origin[max(start - 1, 0)]
+    mapped = [anchor] * len(replacement)
+    # Whitespace may not anchor a match: repairs insert and delete line breaks freely.
+    matcher = SequenceMatcher(str.isspace, text[start:end], replacement, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            mapped[block.b + k] = origin[start + block.a + k]
+    for i in range(1, len(mapped)):  # unmatched characters follow their left neighbour
+        if mapped[i] < mapped[i - 1]:
+            mapped[i] = mapped[i - 1]
     return mapped
 
 

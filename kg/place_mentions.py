@@ -4,7 +4,7 @@ Full names (交口县, 吕梁市) are taken where they start on a word boundary.
 (交口, 吕梁) are accepted only in context: a province's short form always (they are
 distinctive), any other short form when the division's province or prefecture is also in
 the text, or when it has three characters or more. A short form followed by the generic
-name of a natural or built feature (吕梁山, 交城山, 龙门大街) is a mountain or a street,
+name of a natural or built feature (吕梁山, 交城山, 迎泽大街) is a mountain or a street,
 not a division. Townships and villages are looked up only under the counties the text
 mentions, by full name, by the same stem with another suffix (a 乡 that became a 镇), and by
 their stem alone (回龙 for 回龙镇).
@@ -12,6 +12,7 @@ their stem alone (回龙 for 回龙镇).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -40,8 +41,11 @@ class PlaceFinder:
         raw = self._coded_candidates(text, word_starts, word_ends)
         found = self._resolve_coded(raw)
         counties = {m.division.key for m in found if m.division.level == "County"}
-        for county in sorted(counties):
-            found += self._lower_levels(text, county, word_starts, word_ends)
+        lower = [m for county in sorted(counties) for m in self._lower_levels(text, county, word_ends)]
+        # A township or village name must start a word, or follow another division directly
+        # (双池镇枣林村, 回龙明志沟村): 以下村 is not a village in 500人以下村.
+        ends = {m.end for m in found + lower}
+        found += [m for m in lower if m.start in word_starts or m.start in ends]
         return sorted(found, key=lambda m: (m.start, -m.end))
 
     def _followed_by_feature(self, text: str, end: int) -> bool:
@@ -56,8 +60,10 @@ class PlaceFinder:
             for length in sorted(lengths, reverse=True):  # longest name first
                 name = text[start : start + length]
                 if name in self.gazetteer.by_name:
-                    is_full = any(d.name == name for d in self.gazetteer.by_name[name])
-                    if is_full or (start + length in word_ends and not self._followed_by_feature(text, start + length)):
+                    # A name ends a word (城西区 is no district in 城西区域), unless it carries
+                    # its suffix and the next word starts right after it (吕梁市劳务…).
+                    ends_word = start + length in word_ends or name[-1] in "省市县区旗州盟"
+                    if ends_word and not self._followed_by_feature(text, start + length):
                         found.append((start, start + length, name))
                         break
         return found
@@ -65,33 +71,42 @@ class PlaceFinder:
     def _resolve_coded(self, raw: list[tuple[int, int, str]]) -> list[PlaceMention]:
         """Choose one division per name, using the other names of the text as context."""
         lookup = self.gazetteer.lookup
+        counts = Counter(name for _, _, name in raw)
         context: set[str] = set()
-        for _, _, name in raw:  # unambiguous full names anchor the context
-            divisions = lookup(name)
-            if len(divisions) == 1 and (divisions[0].name == name or divisions[0].level == "Province"):
-                context.add(divisions[0].key)
-                context.update(a.key for a in self.gazetteer.ancestors(divisions[0].key))
+        for _ in range(2):  # a second round lets accepted names support their children
+            for name in counts:
+                division = self._choose(name, lookup(name), context, counts[name])
+                if division:
+                    context.add(division.key)
+                    context.update(a.key for a in self.gazetteer.ancestors(division.key))
         mentions = []
         for start, end, name in raw:
-            division = self._choose(name, lookup(name), context)
+            division = self._choose(name, lookup(name), context, counts[name])
             if division:
                 full = division.name == name
                 mentions.append(PlaceMention(start, end, division, "place.full_name" if full else "place.short_form"))
         return mentions
 
-    def _choose(self, name: str, divisions: list[Division], context: set[str]) -> Division | None:
+    def _choose(self, name: str, divisions: list[Division], context: set[str], count: int) -> Division | None:
         def support(division: Division) -> int:
-            return sum(a.key in context for a in self.gazetteer.ancestors(division.key)) + (division.key in context)
+            # Only the division directly above counts: 古县 is in 山西, but an article that
+            # names 山西 and 千年古县 does not name the county 古县 unless it names 临汾 too.
+            return int(division.parent in context) if division.parent else 0
 
         ranked = sorted(divisions, key=lambda d: (-support(d), d.key))
         best = ranked[0]
         if len(ranked) > 1 and support(ranked[1]) == support(best) and best.name != name:
             return None  # an ambiguous short form: no guess
-        if best.name == name or best.level == "Province" or support(best) > 0 or len(name) >= 3:
+        if best.level == "Province" or support(best) > 0:
+            return best
+        # Without its parent around it, a name must have three characters or more: 古县 in
+        # 千年古县, 城区 or 矿区 alone are ordinary words. A short form must also be a
+        # prefecture's (鄂尔多斯) or be repeated.
+        if len(name) >= 3 and (best.name == name or best.level == "Prefecture" or count >= 2):
             return best
         return None
 
-    def _lower_levels(self, text, county: str, word_starts, word_ends) -> list[PlaceMention]:
+    def _lower_levels(self, text, county: str, word_ends) -> list[PlaceMention]:
         mentions = []
         for division in self.gazetteer.below(county):
             suffixes = TOWNSHIP_SUFFIXES if division.level == "Township" else VILLAGE_SUFFIXES
@@ -104,10 +119,7 @@ class PlaceFinder:
             for form, rule in forms:
                 for start in _occurrences(text, form):
                     end = start + len(form)
-                    # A suffix (乡, 镇, 村…) marks a name well enough; a bare stem must be a word.
-                    if rule == "place.short_form" and (
-                        start not in word_starts or end not in word_ends or self._followed_by_feature(text, end)
-                    ):
+                    if rule == "place.short_form" and (end not in word_ends or self._followed_by_feature(text, end)):
                         continue
                     mentions.append(PlaceMention(start, end, division, rule))
         return mentions

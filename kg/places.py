@@ -27,6 +27,8 @@ TOWNSHIP_SUFFIXES = ("民族乡", "街道", "苏木", "乡", "镇")
 VILLAGE_SUFFIXES = ("社区", "嘎查", "村")
 _CODED_LINE = re.compile(r"^(\t{0,2})([^\t\r\n]+)\t(\d{6})\t([^\t\r\n]*)\r?$", re.M)
 _PLACEHOLDERS = {"省直辖行政区划", "自治区直辖县级行政区划", "县"}
+# Functional zones that the data lists beside counties but that are no county-level division.
+_ZONES = ("示范区", "开发区", "管理区", "工业园区", "高新区")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Gazetteer:
             if county_start:
                 self._county_blocks[county_start[0]] = (county_start[1], match.start())
                 county_start = None
+            if depth == 2 and name.endswith(_ZONES):
+                continue
             if name in _PLACEHOLDERS or (depth == 1 and code == parents[0]):
                 parents[depth] = parents[depth - 1] if depth else None  # municipality: no prefecture level
                 continue

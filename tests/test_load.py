@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import InputError
+from kg.load import find_articles, read_text
+
+TEXT = "交口县位于吕梁山中段。"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-8"),
+        lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+        lambda t: t.encode("gbk"),
+        lambda t: t.encode("gb18030"),
+        lambda t: t.encode("utf-16"),
+    ],
+    ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16-bom"],
+)
+def test_load_decodes_accepted_encodings(tmp_path, encode):
+    path = tmp_path / "a.txt"
+    path.write_bytes(encode(TEXT))
+    assert read_text(path) == TEXT
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n ", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("Grüße aus Köln".encode("latin-1"), "neither UTF-8"),
+    ],
+    ids=["empty", "blank", "binary", "latin-1"],
+)
+def test_load_refuses_with_the_reason_and_the_file_name(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        read_text(path)
+    assert message in str(error.value)
+    assert str(path) in str(error.value)
+
+
+def test_load_refuses_a_file_over_the_size_limit(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text(TEXT * 100, encoding="utf-8")
+    with pytest.raises(InputError, match="larger than the limit"):
+        read_text(path, max_bytes=1000)
+
+
+def test_load_finds_txt_files_in_folders_and_reports_missing_paths(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
+    assert [p.name for p in find_articles([tmp_path])] == ["a.txt", "b.txt"]
+    with pytest.raises(InputError, match="no such file or folder"):
+        find_articles([tmp_path / "missing"])

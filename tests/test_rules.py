@@ -1,0 +1,83 @@
+"""Every rule's examples and counter-examples, and the loader's error messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import RuleError
+from kg.rules import RULES_DIR, default_rules, expected_spans, load_rules
+
+RULES = default_rules()
+EXAMPLES = [(r.id, ex) for r in RULES.rules for ex in r.examples]
+COUNTER = [(r.id, ex) for r in RULES.rules for ex in r.counter_examples]
+
+
+def _found(rule_id: str, text: str) -> list[str]:
+    return [text[c.start : c.end] for c in RULES.find(text) if c.rule.split("#")[0] == rule_id]
+
+
+@pytest.mark.parametrize("rule_id, example", EXAMPLES)
+def test_rules_example_is_found(rule_id, example):
+    text, names = expected_spans(example)
+    assert sorted(_found(rule_id, text)) == sorted(names)
+
+
+@pytest.mark.parametrize("rule_id, example", COUNTER)
+def test_rules_counter_example_yields_nothing(rule_id, example):
+    assert _found(rule_id, example) == []
+
+
+def test_rules_every_rule_has_examples():
+    assert all(rule.examples for rule in RULES.rules)
+
+
+def test_rules_files_name_no_entity_of_the_seeds():
+    """Rules generalise: no name of a gold entity of the seeds may appear in a rule file."""
+    import json
+    from pathlib import Path
+
+    gold = Path(__file__).resolve().parent.parent.parent / "shared" / "gold"
+    if not gold.is_dir():
+        pytest.skip("../shared/gold is not beside the project")
+    names = {
+        form
+        for f in gold.glob("*.json")
+        for e in json.loads(f.read_text(encoding="utf-8"))["entities"]
+        if e["type"] in ("Enterprise", "Project", "Program")
+        for form in [e["name"], *e["aliases"]]
+        if len(form) >= 3
+    }
+    for path in [RULES_DIR / "entities.toml", *sorted((RULES_DIR / "lexicon").glob("*.txt"))]:
+        text = path.read_text(encoding="utf-8")
+        assert not [n for n in names if n in text], path.name
+
+
+GOOD = '[lexicons]\nhead = "heads.txt"\n\n[[entity]]\nid = "x"\nlabel = "Project"\nregex = "{head}"\n'
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        (GOOD.replace('regex = "{head}"', 'regex = "{head}"\nlable = "Project"'), "rule 'x': unknown key 'lable'"),
+        (GOOD.replace('label = "Project"', 'label = "Factory"'), "unknown class 'Factory'"),
+        (GOOD.replace("{head}", "({head}"), "regex does not compile"),
+        (GOOD.replace("{head}", "{tail}"), "unknown lexicon {tail}"),
+        (GOOD + GOOD.split("\n\n", 1)[1], "duplicate rule id 'x'"),
+        (GOOD.replace('"heads.txt"', '"missing.txt"'), "lexicon file not found"),
+        ("[[entity]\n", "not valid TOML"),
+    ],
+    ids=["unknown-key", "unknown-class", "bad-regex", "unknown-lexicon", "duplicate-id", "missing-lexicon", "bad-toml"],
+)
+def test_rules_loader_explains_what_is_wrong(tmp_path, toml, message):
+    (tmp_path / "heads.txt").write_text("# heads\n项目\n", encoding="utf-8")
+    (tmp_path / "rules.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(RuleError) as error:
+        load_rules(tmp_path / "rules.toml")
+    assert message in str(error.value)
+
+
+def test_rules_loader_accepts_a_valid_file(tmp_path):
+    (tmp_path / "heads.txt").write_text("项目\n", encoding="utf-8")
+    (tmp_path / "rules.toml").write_text(GOOD, encoding="utf-8")
+    rules = load_rules(tmp_path / "rules.toml")
+    assert [text for text in ("新建项目",) for c in rules.find(text)] == ["新建项目"]
