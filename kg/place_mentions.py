@@ -53,13 +53,18 @@ class PlaceFinder:
 
     def _coded_candidates(self, text, word_starts, word_ends) -> list[tuple[int, int, str]]:
         found = []
-        for start in sorted(word_starts):
+        for start in range(len(text) - 1):
             lengths = self._lengths.get(text[start : start + 2])
             if not lengths:
                 continue
             for length in sorted(lengths, reverse=True):  # longest name first
                 name = text[start : start + length]
                 if name in self.gazetteer.by_name:
+                    # A name starts a word; a full name of three characters or more may also
+                    # follow a one-character word that jieba glued to it (为吕梁市…).
+                    is_full = any(d.name == name for d in self.gazetteer.by_name[name])
+                    if start not in word_starts and not (is_full and length >= 3):
+                        continue
                     # A name ends a word (城西区 is no district in 城西区域), unless it carries
                     # its suffix and the next word starts right after it (吕梁市劳务…).
                     ends_word = start + length in word_ends or name[-1] in "省市县区旗州盟"

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import json
+import re
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from kg.visualize import to_html
+from kg.vocab import CKG
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_visualize_page_needs_no_network(seeds_build):
+    page = (seeds_build[1] / "graph.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\\s*=\\s*["']?https?:""", page)
+    assert "vis.Network" in page or "new vis" in page  # vis-network is inlined
+
+
+def test_visualize_escapes_document_text():
+    g = Graph()
+    node = URIRef("https://w3id.org/countykg/id/enterprise-x")
+    g.add((node, RDF.type, CKG.Enterprise))
+    g.add((node, RDFS.label, Literal(EVIL, lang="zh")))
+    page = to_html(g, heading=EVIL)
+    assert "<img src=x onerror" not in page
+    assert '<script>alert("x")' not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_visualize_draws_one_node_per_entity_with_chinese_labels(seeds_build):
+    graph = seeds_build[0].graph
+    page = (seeds_build[1] / "graph.html").read_text(encoding="utf-8")
+    entities = {s for c in ("County", "Enterprise", "Project", "Program", "Province", "Prefecture", "Township", "Village") for s in graph.subjects(RDF.type, CKG[c])}
+    nodes = json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", page, re.S).group(1))
+    assert len(nodes) == len(entities)
+    assert "交口县" in {node["label"] for node in nodes}
