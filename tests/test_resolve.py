@@ -1,0 +1,72 @@
+"""Resolution on hand-built mentions: no spaCy, no gazetteer."""
+
+from __future__ import annotations
+
+from kg.resolve import resolve
+from kg.types import Document, Extraction, Mention, RelationMention
+
+
+def mention(doc, text, label, start=0, key="", aliases=()):
+    return Mention(doc, text, label, start, start + len(text), 0, "test", key, tuple(aliases))
+
+
+def extraction(doc, mentions, relations=()):
+    document = Document(doc, f"{doc}.txt", "", "")
+    return Extraction(document, (), tuple(mentions), tuple(relations))
+
+
+NAMES = {"141130": "交口县", "141100": "吕梁市"}
+
+
+def test_resolve_one_entity_per_division_code_across_documents():
+    kb = resolve(
+        [
+            extraction("a", [mention("a", "交口县", "County", key="141130")]),
+            extraction("b", [mention("b", "交口", "County", key="141130")]),
+        ],
+        NAMES,
+    )
+    (county,) = kb.entities
+    assert county.name == "交口县" and county.code == "141130"
+    assert county.aliases == {"交口"}
+    assert {m.doc_id for m in county.mentions} == {"a", "b"}
+
+
+def test_resolve_short_company_names_are_aliases_of_the_full_name_in_a_document():
+    kb = resolve(
+        [extraction("a", [
+            mention("a", "晋韵农业发展有限公司", "Enterprise"),
+            mention("a", "晋韵公司", "Enterprise", 20),
+            mention("a", "晋韵", "Enterprise", 40),
+        ])],
+        NAMES,
+    )
+    (enterprise,) = kb.entities
+    assert enterprise.name == "晋韵农业发展有限公司"
+    assert enterprise.aliases == {"晋韵公司", "晋韵"}
+
+
+def test_resolve_keeps_distinct_enterprises_apart():
+    kb = resolve(
+        [extraction("a", [mention("a", "道远耐材", "Enterprise"), mention("a", "道远水泥", "Enterprise", 10)])],
+        NAMES,
+    )
+    assert sorted(e.name for e in kb.entities) == ["道远水泥", "道远耐材"]
+
+
+def test_resolve_keys_do_not_depend_on_input_order():
+    a = extraction("a", [mention("a", "石门光伏电站项目", "Project"), mention("a", "宏泰公司", "Enterprise", 10)])
+    b = extraction("b", [mention("b", "宏泰公司", "Enterprise")])
+    first = {(e.key, e.name) for e in resolve([a, b], NAMES).entities}
+    second = {(e.key, e.name) for e in resolve([b, a], NAMES).entities}
+    assert first == second
+    assert all(key.isascii() for key, _ in first)
+
+
+def test_resolve_carries_relations_to_entity_keys():
+    project = mention("a", "石门光伏电站项目", "Project")
+    county = mention("a", "交口县", "County", 20, key="141130")
+    kb = resolve([extraction("a", [project, county], [RelationMention(project, "locatedIn", county, "rule")])], NAMES)
+    (relation,) = kb.relations
+    keys = {e.name: e.key for e in kb.entities}
+    assert (relation.head, relation.type, relation.tail) == (keys["石门光伏电站项目"], "locatedIn", "division-141130")
