@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 an error the user can fix (message on stderr, no traceb
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -38,6 +39,34 @@ def _build(args: argparse.Namespace) -> int:
     return 3 if result.skipped else 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rdflib import Graph
+
+    from kg.evaluate import format_report, load_gold, score
+    from kg.export import write_atomic
+
+    gold = load_gold([Path(p) for p in args.gold])
+    if args.kg:
+        if not Path(args.kg).is_file():
+            raise KgError(f"{args.kg}: no such graph file")
+        graph = Graph().parse(args.kg, format="turtle")
+    else:
+        from kg.build import build
+
+        texts = [Path(args.texts) / name for name in gold]
+        missing = [str(t) for t in texts if not t.is_file()]
+        if missing:
+            raise KgError(f"the gold names articles that are not in {args.texts}: {', '.join(missing)}; pass --texts DIR")
+        graph = build(texts).graph
+    report = score(graph, gold)
+    print(format_report(report, errors=args.errors))
+    if args.json:
+        write_atomic(args.json, json.dumps(report.__dict__, ensure_ascii=False, indent=1))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description="countykg: Chinese county news -> knowledge graph")
     commands = top.add_subparsers(dest="command", required=True)
@@ -46,6 +75,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
     build.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse files larger than this")
     build.set_defaults(run=_build)
+    evaluate = commands.add_parser("eval", help="score a graph against gold annotations (P/R/F1 per class)")
+    evaluate.add_argument("gold", nargs="+", help="gold .json files or folders of them")
+    evaluate.add_argument("--kg", help="score this Turtle file instead of building from --texts")
+    evaluate.add_argument("--texts", default="seeds", help="folder of the articles the gold names (default: seeds)")
+    evaluate.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N missed and spurious items per kind")
+    evaluate.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    evaluate.set_defaults(run=_eval)
     return top
 
 
