@@ -21,10 +21,13 @@ from kg.rules import RuleSet, default_rules, load_rules
 from kg.types import DIVISION_CLASSES, Mention, Sentence
 
 CANDIDATES = "kg_candidates"
+ENTITIES = "kg_entities"
 if not Span.has_extension("kg_aliases"):
     Span.set_extension("kg_aliases", default=())  # other surface forms a rule derived (list items + head)
 if not Span.has_extension("kg_priority"):
     Span.set_extension("kg_priority", default=0)
+if not Span.has_extension("kg_chars"):
+    Span.set_extension("kg_chars", default=None)  # exact (start, end) when the Span had to widen to tokens
 
 
 def _boundaries(doc: Doc) -> tuple[set[int], set[int]]:
@@ -33,8 +36,10 @@ def _boundaries(doc: Doc) -> tuple[set[int], set[int]]:
 
 def _span(doc: Doc, start: int, end: int, label: str, rule: str, kb_id: str = "") -> Span | None:
     span = doc.char_span(start, end, label=label, kb_id=kb_id, span_id=rule, alignment_mode="expand")
-    # "expand" may widen a span to whole tokens; a name cut mid-token keeps its own characters
-    # in Mention offsets (see mentions_from_doc), the Span only anchors it in the Doc.
+    # "expand" widens a span to whole tokens; the name keeps its own characters (matching is
+    # on characters, and jieba may have glued a name to the word before it).
+    if span is not None:
+        span._.kg_chars = (start, end)
     return span
 
 
@@ -83,22 +88,53 @@ def make_entity_rules(nlp: Language, name: str, rules: str | None):
     return RuleComponent(load_rules(rules) if rules else default_rules())
 
 
-@Language.component("kg_entity_select", requires=["doc.spans"], assigns=["doc.ents"])
+def _chars(span: Span) -> tuple[int, int]:
+    return span._.kg_chars or (span.start_char, span.end_char)
+
+
+def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@Language.component("kg_entity_select", requires=["doc.spans"], assigns=["doc.spans", "doc.ents"])
 def select_entities(doc: Doc) -> Doc:
-    """Keep, for each stretch of text, the longest candidate; drop divisions inside entities."""
+    """Choose the entities of a document from overlapping candidates.
+
+    Within a class group, the longest candidate (by characters) wins, then the rule of higher
+    priority. An enterprise may stand inside a project's name (山西某厂10万吨铸造项目 names
+    both); a division inside any other entity is evidence only. All chosen entities go to
+    ``doc.spans["kg_entities"]``; ``doc.ents`` keeps the outermost, which never overlap.
+    """
     candidates = sorted(
         doc.spans.get(CANDIDATES, []),
-        key=lambda s: (-(s.end_char - s.start_char), -s._.kg_priority, s.start_char, s.label_),
+        key=lambda s: (-(_chars(s)[1] - _chars(s)[0]), -s._.kg_priority, _chars(s)[0], s.label_),
     )
     chosen: list[Span] = []
-    taken: set[int] = set()
-    for span in candidates:
-        tokens = set(range(span.start, span.end))
-        if tokens & taken:
-            continue
-        chosen.append(span)
-        taken |= tokens
-    doc.ents = sorted(chosen, key=lambda s: s.start)
+    for group in (("Project", "Program"), ("Enterprise",), DIVISION_CLASSES):
+        for span in (c for c in candidates if c.label_ in group):
+            here = _chars(span)
+            clash = False
+            for other in chosen:
+                there = _chars(other)
+                if not _overlap(here, there):
+                    continue
+                nested_enterprise = span.label_ == "Enterprise" and other.label_ == "Project" and _inside(here, there)
+                if other.label_ in group or not nested_enterprise:
+                    clash = True
+                    break
+            if not clash:
+                chosen.append(span)
+    chosen.sort(key=lambda s: _chars(s))
+    doc.spans[ENTITIES] = chosen
+    outermost: list[Span] = []
+    for span in sorted(chosen, key=lambda s: (s.start, -(s.end - s.start))):
+        if not outermost or span.start >= outermost[-1].end:
+            outermost.append(span)
+    doc.ents = outermost
     return doc
 
 
@@ -126,24 +162,25 @@ def mentions_from_doc(doc: Doc, doc_id: str) -> tuple[tuple[Sentence, ...], tupl
         return index
 
     def to_mention(span: Span) -> Mention:
+        start, end = _chars(span)
         return Mention(
             doc_id=doc_id,
-            text=span.text,
+            text=doc.text[start:end],
             label=span.label_,
-            start=span.start_char,
-            end=span.end_char,
-            sentence=sentence_index(span.start_char),
+            start=start,
+            end=end,
+            sentence=sentence_index(start),
             rule=span.id_,
             key=span.kb_id_,
             aliases=tuple(span._.kg_aliases),
         )
 
-    mentions = tuple(to_mention(s) for s in doc.ents)
-    ents = list(doc.ents)
+    chosen = list(doc.spans.get(ENTITIES, doc.ents))
+    mentions = tuple(to_mention(s) for s in chosen)
+    others = [_chars(e) for e in chosen if e.label_ not in DIVISION_CLASSES]
     nested = tuple(
         to_mention(c)
         for c in doc.spans.get(CANDIDATES, [])
-        if c.label_ in DIVISION_CLASSES
-        and any(e.label_ not in DIVISION_CLASSES and e.start_char <= c.start_char and c.end_char <= e.end_char for e in ents)
+        if c.label_ in DIVISION_CLASSES and any(_inside(_chars(c), o) for o in others)
     )
     return sentences, mentions, nested

@@ -133,6 +133,12 @@ class Gazetteer:
             self.by_key.setdefault(division.key, division)
         return tuple(found)
 
+    def names_of(self, level: str) -> frozenset[str]:
+        """Full names and short forms of every division of one coded level."""
+        return frozenset(
+            form for d in self.by_key.values() if d.level == level and d.code for form in (d.name, d.short) if form
+        )
+
     @cached_property
     def names(self) -> frozenset[str]:
         """Every full name and short form of the coded levels, for the segmenter's dictionary."""

@@ -13,8 +13,16 @@ Filters a rule can ask for (each is one function below):
                    without its quotes), else the whole match;
 ``core_min``       the named group ``core`` must keep at least this many characters;
 ``reject``         names of lexicons: drop the match when its core is one of their entries;
-``split_list``     the match is the last item of a list (A、B、C项目): every item gets the
-                   shared head and becomes a candidate of its own;
+``reject_containing`` names of lexicons: drop the match when its core contains one of
+                   their entries (医院 in 县医院集团: hospitals are no enterprises);
+``reject_pattern`` a regex: drop the match when its core matches it (counts: 53个市政项目);
+``specific_min``   the core must keep this many characters once the words of the
+                   ``generic`` lexicon are taken out (养殖专业合作社 names no one);
+``start_boundary`` the name must start after punctuation, at a trimmed boundary word, or at
+                   the start of the text: a trade name is not cut out of a longer word;
+``split_list``     the match is the last item of a list (A、B、C项目): every item becomes a
+                   candidate of its own, given the shared head when the head is in the
+                   lexicon this key names (``"any"``: whatever the head);
 ``head_alias``     also record the other form (with or without the ``head`` group) as an alias.
 """
 
@@ -33,7 +41,8 @@ RULES_DIR = Path(__file__).parent / "rules"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _RULE_KEYS = {
     "id", "label", "regex", "note", "examples", "counter_examples",
-    "trim_left", "span", "core_min", "reject", "split_list", "head_alias", "priority",
+    "trim_left", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min",
+    "start_boundary", "split_list", "head_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
 
@@ -62,7 +71,11 @@ class EntityRule:
     span: str = "match"
     core_min: int = 0
     reject: tuple[str, ...] = ()
-    split_list: bool = False
+    reject_containing: tuple[str, ...] = ()
+    reject_pattern: re.Pattern[str] | None = None
+    specific_min: int = 0
+    start_boundary: bool = False
+    split_list: str = ""
     head_alias: bool = False
     priority: int = 0
 
@@ -72,6 +85,10 @@ class RuleSet:
     rules: tuple[EntityRule, ...]
     lexicons: dict[str, frozenset[str]] = field(repr=False)
     boundaries: dict[tuple[str, ...], re.Pattern[str]] = field(repr=False, default_factory=dict)
+
+    @property
+    def _generic(self) -> re.Pattern[str]:
+        return self.boundaries[("generic",)]
 
     def words(self) -> set[str]:
         """Vocabulary for the segmenter's dictionary: every lexicon entry of two or more characters."""
@@ -92,18 +109,38 @@ class RuleSet:
             cut = _last_boundary(self.boundaries[rule.trim_left], text, start, core_end)
             start, core_start = max(start, cut), max(core_start, cut)
         core = text[core_start:core_end]
-        if len(core) < rule.core_min or any(core in self.lexicons[name] for name in rule.reject):
+        if not self._acceptable(rule, core):
             return []
-        head = match.group("head") or "" if "head" in rule.regex.groupindex else ""
+        if rule.start_boundary and not self._starts_name(rule, text, start):
+            return []
+        head = (match.group("head") or "") if "head" in rule.regex.groupindex else ""
         if rule.span == "core":
             start, end, other = core_start, core_end, core + head
         else:
             other = text[start : end - len(head)]
         aliases = (other,) if rule.head_alias and head and other else ()
         candidates = [Candidate(start, end, rule.label, rule.id, rule.priority, aliases)]
-        if rule.split_list and head:
+        if rule.split_list == "any" or (rule.split_list and head in self.lexicons[rule.split_list]):
             candidates += self._list_items(rule, text, start, head)
         return candidates
+
+    def _starts_name(self, rule: EntityRule, text: str, start: int) -> bool:
+        """Whether a name may start at ``start``: after punctuation or a boundary word."""
+        if start == 0 or not _is_cjk(text[start - 1]):
+            return True
+        pattern = self.boundaries.get(rule.trim_left)
+        return bool(pattern) and any(m.end() == start for m in pattern.finditer(text, max(0, start - 6), start))
+
+    def _acceptable(self, rule: EntityRule, core: str) -> bool:
+        if len(core) < rule.core_min or any(core in self.lexicons[name] for name in rule.reject):
+            return False
+        if any(word in core for name in rule.reject_containing for word in self.lexicons[name]):
+            return False
+        if rule.reject_pattern and rule.reject_pattern.search(core):
+            return False
+        if rule.specific_min and len(self._generic.sub("", core)) < rule.specific_min:
+            return False
+        return True
 
     def _list_items(self, rule: EntityRule, text: str, start: int, head: str) -> list[Candidate]:
         """Items of a list ending at ``start`` (A、B、[C项目]) share C's head noun."""
@@ -116,12 +153,11 @@ class RuleSet:
             if rule.trim_left:
                 item_start = _last_boundary(self.boundaries[rule.trim_left], text, item_start, item_end)
             item = text[item_start:item_end]
-            if len(item) < max(rule.core_min, 2) or item.endswith(head):
+            if len(item) < max(rule.core_min, 2) or (head and item.endswith(head)):
                 break
-            if not any(item in self.lexicons[name] for name in rule.reject):
-                items.append(
-                    Candidate(item_start, item_end, rule.label, rule.id + "#list", rule.priority, (item + head,))
-                )
+            if self._acceptable(rule, item):
+                aliases = (item + head,) if head else ()
+                items.append(Candidate(item_start, item_end, rule.label, rule.id + "#list", rule.priority, aliases))
             start = item_start
         return items
 
@@ -138,6 +174,10 @@ def _last_boundary(pattern: re.Pattern[str], text: str, start: int, end: int) ->
     return cut
 
 
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
 def _read_lexicon(path: Path) -> frozenset[str]:
     if not path.is_file():
         raise RuleError(f"{path}: lexicon file not found")
@@ -147,6 +187,18 @@ def _read_lexicon(path: Path) -> frozenset[str]:
         if entry:
             entries.add(entry)
     return frozenset(entries)
+
+
+def _lexicon(folder: Path, source: str) -> frozenset[str]:
+    """A lexicon file beside the rules, or ``gazetteer:LEVEL``: the names of a division level."""
+    if source.startswith("gazetteer:"):
+        from kg.places import LEVELS, gazetteer
+
+        level = source.split(":", 1)[1]
+        if level not in LEVELS[:3]:
+            raise RuleError(f"{source}: expected gazetteer:Province, gazetteer:Prefecture or gazetteer:County")
+        return gazetteer().names_of(level)
+    return _read_lexicon(folder / source)
 
 
 def _alternation(entries: frozenset[str]) -> str:
@@ -174,7 +226,9 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
             raise RuleError(f"{where}: missing or empty {key!r}")
     if entry["label"] not in ENTITY_CLASSES:
         raise RuleError(f"{where}: unknown class {entry['label']!r}; expected one of {', '.join(ENTITY_CLASSES)}")
-    for key in ("reject", "trim_left"):
+    if entry.get("split_list", "any") not in (*lexicons, "any"):
+        raise RuleError(f"{where}: split_list names unknown lexicon {entry['split_list']!r}")
+    for key in ("reject", "trim_left", "reject_containing"):
         for name in entry.get(key, ()):
             if name not in lexicons:
                 raise RuleError(f"{where}: {key} names unknown lexicon {name!r}")
@@ -182,6 +236,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         raise RuleError(f"{where}: span must be 'match' or 'core', not {entry['span']!r}")
     try:
         regex = re.compile(_expand(entry["regex"], lexicons, where))
+        reject_pattern = re.compile(entry["reject_pattern"]) if entry.get("reject_pattern") else None
     except re.error as error:
         raise RuleError(f"{where}: regex does not compile: {error}") from None
     return EntityRule(
@@ -195,7 +250,11 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         span=entry.get("span", "match"),
         core_min=int(entry.get("core_min", 0)),
         reject=tuple(entry.get("reject", ())),
-        split_list=bool(entry.get("split_list", False)),
+        reject_containing=tuple(entry.get("reject_containing", ())),
+        reject_pattern=reject_pattern,
+        specific_min=int(entry.get("specific_min", 0)),
+        start_boundary=bool(entry.get("start_boundary", False)),
+        split_list=entry.get("split_list", ""),
         head_alias=bool(entry.get("head_alias", False)),
         priority=int(entry.get("priority", 0)),
     )
@@ -215,18 +274,17 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         raise RuleError(f"{path}: rule file not found") from None
     except tomllib.TOMLDecodeError as error:
         raise RuleError(f"{path}: not valid TOML: {error}") from None
-    lexicons = {name: _read_lexicon(path.parent / file) for name, file in data.get("lexicons", {}).items()}
+    lexicons = {name: _lexicon(path.parent, source) for name, source in data.get("lexicons", {}).items()}
     rules = tuple(_rule(entry, lexicons, path, i) for i, entry in enumerate(data.get("entity", [])))
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
             raise RuleError(f"{path.name}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
-    boundaries = {
-        rule.trim_left: re.compile(_alternation(frozenset().union(*(lexicons[n] for n in rule.trim_left))))
-        for rule in rules
-        if rule.trim_left
-    }
+    if any(rule.specific_min for rule in rules) and "generic" not in lexicons:
+        raise RuleError(f"{path}: specific_min needs a lexicon named 'generic'")
+    groups = {rule.trim_left for rule in rules if rule.trim_left} | ({("generic",)} if "generic" in lexicons else set())
+    boundaries = {g: re.compile(_alternation(frozenset().union(*(lexicons[n] for n in g)))) for g in groups}
     return RuleSet(rules, lexicons, boundaries)
 
 
