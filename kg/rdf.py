@@ -4,7 +4,8 @@ The contract's triples are plain (type, label, altLabel, mentionedIn, sourceFile
 four relations). Provenance sits on separate nodes so it never disturbs them:
 
 - each mention is a ``ckg:Mention`` (a ``prov:Entity``) with ``ckg:mentionOf`` the entity,
-  ``prov:wasQuotedFrom`` the document, ``ckg:sentence``, ``ckg:startOffset`` and
+  ``prov:value`` the words as written (normalised), ``prov:wasQuotedFrom`` the document,
+  ``ckg:sentence``, ``ckg:startOffset`` and
   ``ckg:endOffset`` (characters of the decoded original file) and ``ckg:extractedBy``;
 - each relation is also an ``rdf:Statement`` whose ``prov:wasDerivedFrom`` are the mentions
   of its two ends in the sentence that states it, with ``ckg:extractedBy`` the rule.
@@ -60,6 +61,7 @@ def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
         g.add((node, CKG.startOffset, Literal(start, datatype=XSD.integer)))
         g.add((node, CKG.endOffset, Literal(end, datatype=XSD.integer)))
         g.add((node, CKG.extractedBy, Literal(m.rule)))
+        g.add((node, PROV.value, Literal(m.text, lang="zh")))
         return node
 
     for entity in kb.entities:
