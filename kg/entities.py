@@ -100,13 +100,27 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _may_nest(inner: Span, outer: Span) -> bool:
+    """Whether an entity inside the name of another is an entity of the document too.
+
+    An enterprise inside a project's name is (山西某厂10万吨铸造项目 names both), and so is
+    a township, or a village written in full, that gives a project its place (温泉乡养老服务中心).
+    A county, prefecture or province inside a name is evidence only (annotation guide §1).
+    """
+    if outer.label_ != "Project":
+        return False
+    if inner.label_ == "Village":
+        return inner.id_ != "place.short_form"
+    return inner.label_ in ("Enterprise", "Township")
+
+
 @Language.component("kg_entity_select", requires=["doc.spans"], assigns=["doc.spans", "doc.ents"])
 def select_entities(doc: Doc) -> Doc:
     """Choose the entities of a document from overlapping candidates.
 
     Within a class group, the longest candidate (by characters) wins, then the rule of higher
-    priority. An enterprise may stand inside a project's name (山西某厂10万吨铸造项目 names
-    both); a division inside any other entity is evidence only. All chosen entities go to
+    priority. What may stand inside another entity's name is decided by ``_may_nest``; a
+    division inside a name is kept as evidence for locatedIn either way. All chosen entities go to
     ``doc.spans["kg_entities"]``; ``doc.ents`` keeps the outermost, which never overlap.
     """
     candidates = sorted(
@@ -122,8 +136,7 @@ def select_entities(doc: Doc) -> Doc:
                 there = _chars(other)
                 if not _overlap(here, there):
                     continue
-                nested_enterprise = span.label_ == "Enterprise" and other.label_ == "Project" and _inside(here, there)
-                if other.label_ in group or not nested_enterprise:
+                if other.label_ in group or not (_inside(here, there) and _may_nest(span, other)):
                     clash = True
                     break
             if not clash:

@@ -60,39 +60,40 @@ class PlaceFinder:
             for length in sorted(lengths, reverse=True):  # longest name first
                 name = text[start : start + length]
                 if name in self.gazetteer.by_name:
-                    # A name starts a word; a full name of three characters or more may also
-                    # follow a one-character word that jieba glued to it (为吕梁市…).
+                    # A name is a word of its own. A full name may also be glued by jieba to
+                    # the word before or after it (为吕梁市…, 吕梁市劳务…); such a match then
+                    # needs its parent in the text (城东区 in 城东区域 is no district).
                     is_full = any(d.name == name for d in self.gazetteer.by_name[name])
-                    if start not in word_starts and not (is_full and length >= 3):
-                        continue
-                    # A name ends a word (城西区 is no district in 城西区域), unless it carries
-                    # its suffix and the next word starts right after it (吕梁市劳务…).
-                    ends_word = start + length in word_ends or name[-1] in "省市县区旗州盟"
-                    if ends_word and not self._followed_by_feature(text, start + length):
-                        found.append((start, start + length, name))
+                    whole = start in word_starts and start + length in word_ends
+                    if (whole or (is_full and length >= 3)) and not self._followed_by_feature(text, start + length):
+                        found.append((start, start + length, name if whole else "~" + name))
                         break
         return found
 
     def _resolve_coded(self, raw: list[tuple[int, int, str]]) -> list[PlaceMention]:
         """Choose one division per name, using the other names of the text as context."""
         lookup = self.gazetteer.lookup
-        counts = Counter(name for _, _, name in raw)
+        counts = Counter(name.lstrip("~") for _, _, name in raw)
         context: set[str] = set()
+        clean = {name for _, _, name in raw if not name.startswith("~")}
         for _ in range(2):  # a second round lets accepted names support their children
-            for name in counts:
+            for name in clean:
                 division = self._choose(name, lookup(name), context, counts[name])
                 if division:
                     context.add(division.key)
                     context.update(a.key for a in self.gazetteer.ancestors(division.key))
         mentions = []
-        for start, end, name in raw:
-            division = self._choose(name, lookup(name), context, counts[name])
+        for start, end, marked in raw:
+            name = marked.lstrip("~")
+            division = self._choose(name, lookup(name), context, counts[name], glued=marked != name)
             if division:
                 full = division.name == name
                 mentions.append(PlaceMention(start, end, division, "place.full_name" if full else "place.short_form"))
         return mentions
 
-    def _choose(self, name: str, divisions: list[Division], context: set[str], count: int) -> Division | None:
+    def _choose(
+        self, name: str, divisions: list[Division], context: set[str], count: int, glued: bool = False
+    ) -> Division | None:
         def support(division: Division) -> int:
             # Only the division directly above counts: 古县 is in 山西, but an article that
             # names 山西 and 千年古县 does not name the county 古县 unless it names 临汾 too.
@@ -104,10 +105,17 @@ class PlaceFinder:
             return None  # an ambiguous short form: no guess
         if best.level == "Province" or support(best) > 0:
             return best
-        # Without its parent around it, a name must have three characters or more: 古县 in
-        # 千年古县, 城区 or 矿区 alone are ordinary words. A short form must also be a
+        if glued:  # 城东区 in 城东区域: a name inside a longer word needs its parent around it
+            return None
+        # Without its parent around it, a name must have three characters or more (古县 in
+        # 千年古县, 城区 or 矿区 alone are ordinary words), and a district's name, whose
+        # 城东区 or 新城区 is found in many a city, must be repeated; a short form must be a
         # prefecture's (鄂尔多斯) or be repeated.
-        if len(name) >= 3 and (best.name == name or best.level == "Prefecture" or count >= 2):
+        if len(name) < 3:
+            return None
+        if best.name == name and (not name.endswith("区") or count >= 2):
+            return best
+        if best.name != name and (best.level == "Prefecture" or count >= 2):
             return best
         return None
 
@@ -119,7 +127,8 @@ class PlaceFinder:
             forms = [(division.name, "place.full_name")]
             forms += [(base + s, "place.renamed") for s in suffixes if base + s != division.name]
             min_stem = 2 if division.level == "Township" else 3
-            if len(base) >= min_stem:
+            # A bare stem that is also a county's or a city's name (交口 of 交口街道) is theirs.
+            if len(base) >= min_stem and not self.gazetteer.lookup(base):
                 forms.append((base, "place.short_form"))
             for form, rule in forms:
                 for start in _occurrences(text, form):
