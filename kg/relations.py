@@ -1,23 +1,27 @@
 """Relations of one document, from plain mentions (no spaCy here).
 
-Three kinds of evidence, each named in the ``rule`` of the RelationMention it yields:
+Each relation names the evidence it rests on in its ``rule``:
 
-``partOf.hierarchy``     two divisions of the document that the gazetteer nests directly
-                         (village -> township -> county -> prefecture -> province);
-``locatedIn.name_prefix`` a division written at the start of an enterprise or project name
-                         (交口县天麟农业发展有限公司 -> 交口县);
-``locatedIn.document``   the article's own county, for enterprises and projects with no
-                         place of their own (the county the article names most often).
+``partOf.hierarchy``      two divisions of the document that the gazetteer nests directly
+                          (village -> township -> county -> prefecture -> province);
+``locatedIn.name_place``  a division written inside an enterprise's or project's name, the
+                          most specific one that is a division of the document
+                          (交口县天麟农业发展有限公司 -> 交口县, 温泉乡养老服务中心 -> 温泉乡);
+``locatedIn.document``    the article's own county, for enterprises and projects whose name
+                          carries no place (an article about county X describes X's own);
+``developedBy.name_owner`` an enterprise written inside a project's name
+                          (某某厂10万吨铸造项目 -> 某某厂);
+``implements.document``   the article's own county, for every programme it reports.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from kg.places import Gazetteer
+from kg.places import LEVELS, Gazetteer
 from kg.types import Mention, RelationMention
 
-_LOCATED = ("Enterprise", "Project")
+_SPECIFIC = {level: rank for rank, level in enumerate(LEVELS)}  # Village is the most specific
 
 
 def main_county(mentions: tuple[Mention, ...]) -> Mention | None:
@@ -29,9 +33,20 @@ def main_county(mentions: tuple[Mention, ...]) -> Mention | None:
     return next(m for m in mentions if m.key == key)
 
 
+def _inside(inner: Mention, outer: Mention) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and inner is not outer
+
+
 def find_relations(
     mentions: tuple[Mention, ...], nested: tuple[Mention, ...], gazetteer: Gazetteer
 ) -> tuple[RelationMention, ...]:
+    """Relations among the mentions of one document.
+
+    Args:
+        mentions: the document's entity mentions.
+        nested: divisions found inside other entities' names (evidence only).
+        gazetteer: the division hierarchy.
+    """
     found: list[RelationMention] = []
     divisions: dict[str, Mention] = {}
     for m in mentions:
@@ -41,16 +56,20 @@ def find_relations(
         division = gazetteer.by_key.get(key)
         if division and division.parent in divisions:
             found.append(RelationMention(child, "partOf", divisions[division.parent], "partOf.hierarchy"))
+
     home = main_county(mentions)
+    places_in_names = [n for n in (*nested, *(m for m in mentions if m.key)) if n.key in divisions]
     for m in mentions:
-        if m.label not in _LOCATED:
-            continue
-        prefix = next(
-            (n for n in nested if n.start == m.start and n.key in divisions),
-            None,
-        )
-        if prefix is not None:
-            found.append(RelationMention(m, "locatedIn", divisions[prefix.key], "locatedIn.name_prefix"))
-        elif home is not None and m.label == "Project":
-            found.append(RelationMention(m, "locatedIn", home, "locatedIn.document"))
+        if m.label in ("Enterprise", "Project"):
+            inside = [n for n in places_in_names if _inside(n, m)]
+            if inside:
+                place = max(inside, key=lambda n: (_SPECIFIC[n.label], -n.start))
+                found.append(RelationMention(m, "locatedIn", divisions[place.key], "locatedIn.name_place"))
+            elif home is not None:
+                found.append(RelationMention(m, "locatedIn", home, "locatedIn.document"))
+        if m.label == "Project":
+            for owner in (e for e in mentions if e.label == "Enterprise" and _inside(e, m)):
+                found.append(RelationMention(m, "developedBy", owner, "developedBy.name_owner"))
+        if m.label == "Program" and home is not None:
+            found.append(RelationMention(home, "implements", m, "implements.document"))
     return tuple(found)

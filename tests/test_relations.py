@@ -25,7 +25,7 @@ def test_relations_locatedin_from_a_place_prefix_in_the_name():
     company = m("交口县晋韵农业发展有限公司", "Enterprise", 10)
     county = m("交口县", "County", 0, "141130")
     nested = (m("交口县", "County", 10, "141130"),)
-    assert ("交口县晋韵农业发展有限公司", "locatedIn", "交口县", "locatedIn.name_prefix") in triples(
+    assert ("交口县晋韵农业发展有限公司", "locatedIn", "交口县", "locatedIn.name_place") in triples(
         find_relations((county, company), nested, gazetteer())
     )
 
@@ -35,3 +35,26 @@ def test_relations_projects_without_a_place_are_in_the_article_county():
                 m("焦化项目", "Project", 20))
     assert main_county(mentions).key == "141122"
     assert ("焦化项目", "locatedIn", "交城县", "locatedIn.document") in triples(find_relations(mentions, (), gazetteer()))
+
+
+def test_relations_the_most_specific_place_in_a_name_wins():
+    township = m("温泉乡", "Township", 0, "141130-x")
+    county = m("交口县", "County", 20, "141130")
+    project = m("温泉乡养老服务中心", "Project", 30)
+    nested = (m("温泉乡", "Township", 30, "141130-x"),)
+    assert ("温泉乡养老服务中心", "locatedIn", "温泉乡", "locatedIn.name_place") in triples(
+        find_relations((township, county, project), nested, gazetteer())
+    )
+
+
+def test_relations_an_enterprise_in_a_project_name_develops_it():
+    project = m("宏泰公司30万吨铸造项目", "Project", 0)
+    company = m("宏泰公司", "Enterprise", 0)
+    assert ("宏泰公司30万吨铸造项目", "developedBy", "宏泰公司", "developedBy.name_owner") in triples(
+        find_relations((project, company), (), gazetteer())
+    )
+
+
+def test_relations_the_article_county_implements_its_programmes():
+    mentions = (m("交城县", "County", 0, "141122"), m("一网通办", "Program", 10))
+    assert ("交城县", "implements", "一网通办", "implements.document") in triples(find_relations(mentions, (), gazetteer()))
