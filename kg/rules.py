@@ -120,8 +120,12 @@ class RuleSet:
             other = text[start : end - len(head)]
         aliases = (other,) if rule.head_alias and head and other else ()
         candidates = [Candidate(start, end, rule.label, rule.id, rule.priority, aliases)]
-        if rule.split_list == "any" or (rule.split_list and head in self.lexicons[rule.split_list]):
+        if rule.split_list == "any":
             candidates += self._list_items(rule, text, start, head)
+        elif rule.split_list:
+            shared = [h for h in self.lexicons[rule.split_list] if head.endswith(h)]
+            if shared:  # 甲、乙道路改造工程: the items share 工程
+                candidates += self._list_items(rule, text, start, max(shared, key=len))
         return candidates
 
     def _starts_name(self, rule: EntityRule, text: str, start: int) -> bool:
