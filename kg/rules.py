@@ -23,7 +23,8 @@ Filters a rule can ask for (each is one function below):
 ``split_list``     the match is the last item of a list (A、B、C项目): every item becomes a
                    candidate of its own, given the shared head when the head is in the
                    lexicon this key names (``"any"``: whatever the head);
-``head_alias``     also record the other form (with or without the ``head`` group) as an alias.
+``head_alias``     also record the other form (with or without the ``head`` group) as an alias;
+``core_alias``     also record the ``core`` group alone as an alias (the trade name 华瑞 of 华瑞煤业).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _RULE_KEYS = {
     "id", "label", "regex", "note", "examples", "counter_examples",
     "trim_left", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min",
-    "start_boundary", "split_list", "head_alias", "priority",
+    "start_boundary", "split_list", "head_alias", "core_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
 
@@ -77,6 +78,7 @@ class EntityRule:
     start_boundary: bool = False
     split_list: str = ""
     head_alias: bool = False
+    core_alias: bool = False
     priority: int = 0
 
 
@@ -119,6 +121,8 @@ class RuleSet:
         else:
             other = text[start : end - len(head)]
         aliases = (other,) if rule.head_alias and head and other else ()
+        if rule.core_alias and core != text[start:end]:
+            aliases += (core,)
         candidates = [Candidate(start, end, rule.label, rule.id, rule.priority, aliases)]
         if rule.split_list == "any":
             candidates += self._list_items(rule, text, start, head)
@@ -260,6 +264,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         start_boundary=bool(entry.get("start_boundary", False)),
         split_list=entry.get("split_list", ""),
         head_alias=bool(entry.get("head_alias", False)),
+        core_alias=bool(entry.get("core_alias", False)),
         priority=int(entry.get("priority", 0)),
     )
 
