@@ -17,7 +17,8 @@ Filters a rule can ask for (each is one function below):
                    their entries (医院 in 县医院集团: hospitals are no enterprises);
 ``reject_pattern`` a regex: drop the match when its core matches it (counts: 53个市政项目);
 ``specific_min``   the core must keep this many characters once the words of the
-                   ``generic`` lexicon are taken out (养殖专业合作社 names no one);
+                   ``generic`` lexicon (or of the lexicon ``specific_of`` names) are taken
+                   out (养殖专业合作社 names no one);
 ``start_boundary`` the name must start after punctuation, at a trimmed boundary word, or at
                    the start of the text: a trade name is not cut out of a longer word;
 ``split_list``     the match is the last item of a list (A、B、C项目): every item becomes a
@@ -42,7 +43,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _RULE_KEYS = {
     "id", "label", "regex", "note", "examples", "counter_examples",
-    "trim_left", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min",
+    "trim_left", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min", "specific_of",
     "start_boundary", "split_list", "head_alias", "core_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
@@ -75,6 +76,7 @@ class EntityRule:
     reject_containing: tuple[str, ...] = ()
     reject_pattern: re.Pattern[str] | None = None
     specific_min: int = 0
+    specific_of: str = "generic"
     start_boundary: bool = False
     split_list: str = ""
     head_alias: bool = False
@@ -87,10 +89,6 @@ class RuleSet:
     rules: tuple[EntityRule, ...]
     lexicons: dict[str, frozenset[str]] = field(repr=False)
     boundaries: dict[tuple[str, ...], re.Pattern[str]] = field(repr=False, default_factory=dict)
-
-    @property
-    def _generic(self) -> re.Pattern[str]:
-        return self.boundaries[("generic",)]
 
     def words(self) -> set[str]:
         """Vocabulary for the segmenter's dictionary: every lexicon entry of two or more characters."""
@@ -146,7 +144,7 @@ class RuleSet:
             return False
         if rule.reject_pattern and rule.reject_pattern.search(core):
             return False
-        if rule.specific_min and len(self._generic.sub("", core)) < rule.specific_min:
+        if rule.specific_min and len(self.boundaries[(rule.specific_of,)].sub("", core)) < rule.specific_min:
             return False
         return True
 
@@ -236,6 +234,8 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         raise RuleError(f"{where}: unknown class {entry['label']!r}; expected one of {', '.join(ENTITY_CLASSES)}")
     if entry.get("split_list", "any") not in (*lexicons, "any"):
         raise RuleError(f"{where}: split_list names unknown lexicon {entry['split_list']!r}")
+    if entry.get("specific_min") and entry.get("specific_of", "generic") not in lexicons:
+        raise RuleError(f"{where}: specific_of names unknown lexicon {entry.get('specific_of', 'generic')!r}")
     for key in ("reject", "trim_left", "reject_containing"):
         for name in entry.get(key, ()):
             if name not in lexicons:
@@ -261,6 +261,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         reject_containing=tuple(entry.get("reject_containing", ())),
         reject_pattern=reject_pattern,
         specific_min=int(entry.get("specific_min", 0)),
+        specific_of=entry.get("specific_of", "generic"),
         start_boundary=bool(entry.get("start_boundary", False)),
         split_list=entry.get("split_list", ""),
         head_alias=bool(entry.get("head_alias", False)),
@@ -290,9 +291,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         if rule.id in seen:
             raise RuleError(f"{path.name}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
-    if any(rule.specific_min for rule in rules) and "generic" not in lexicons:
-        raise RuleError(f"{path}: specific_min needs a lexicon named 'generic'")
-    groups = {rule.trim_left for rule in rules if rule.trim_left} | ({("generic",)} if "generic" in lexicons else set())
+    groups = {rule.trim_left for rule in rules if rule.trim_left} | {(r.specific_of,) for r in rules if r.specific_min}
     boundaries = {g: re.compile(_alternation(frozenset().union(*(lexicons[n] for n in g)))) for g in groups}
     return RuleSet(rules, lexicons, boundaries)
 
