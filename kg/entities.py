@@ -80,7 +80,11 @@ class RuleComponent:
 def make_places(nlp: Language, name: str):
     from kg.rules import RULES_DIR, _read_lexicon
 
-    return PlaceComponent(PlaceFinder(gazetteer(), _read_lexicon(RULES_DIR / "lexicon" / "geo_features.txt")))
+    # A short place name followed by a feature (吕梁山) or an institution (上海实验小学) names
+    # the mountain or the school, not the division.
+    lexicon = RULES_DIR / "lexicon"
+    blockers = _read_lexicon(lexicon / "geo_features.txt") | _read_lexicon(lexicon / "institution_words.txt")
+    return PlaceComponent(PlaceFinder(gazetteer(), blockers))
 
 
 @Language.factory("kg_entity_rules", assigns=["doc.spans"], default_config={"rules": None})
