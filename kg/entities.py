@@ -155,6 +155,67 @@ def select_entities(doc: Doc) -> Doc:
     return doc
 
 
+class ProjectOwners:
+    """Name the enterprise that opens a project's name with a word no dictionary knows.
+
+    新天源β内酰胺生产线, 华鑫焦化技改项目: a project's name often starts with its developer's
+    trade name, and a trade name is a coined word, unknown to the segmenter's dictionary (which
+    holds the language's words, the divisions and our vocabularies). The first word of such a
+    project is taken as an enterprise when it is such an unknown word of two or three
+    characters, the name goes on past it with more than the head noun, and a capacity does not
+    follow it directly (旺庄4万吨…, 康城10兆瓦…: places open those names). Unknown words that
+    end like a place name (曹家崖, 磁窑河) and the first word of a route named after its ends
+    (呼北高速) are places, not developers. A division just before the unknown word belongs to
+    the name (吕梁 + 杭氧).
+    """
+
+    def __init__(self, known_words: dict[str, int], lexicons: dict[str, frozenset[str]]):
+        self.known = known_words
+        self.generic = lexicons["generic"]
+        self.place_endings = tuple(lexicons["toponym_endings"])  # 曹家崖, 磁窑河: places
+        self.routes = tuple(lexicons["routes"])  # 呼北高速: named after its ends
+
+    def _unknown(self, word: str) -> bool:
+        return (
+            2 <= len(word) <= 3
+            and all("\u4e00" <= c <= "\u9fff" for c in word)
+            and not self.known.get(word)
+            and word not in self.generic
+            and not word.endswith(self.place_endings)
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        chosen = list(doc.spans.get(ENTITIES, []))
+        places = [s for s in chosen + list(doc.spans.get(CANDIDATES, [])) if s.label_ in DIVISION_CLASSES]
+        taken = {_chars(s) for s in chosen if s.label_ == "Enterprise"}
+        for project in [s for s in chosen if s.label_ == "Project"]:
+            start, end = _chars(project)
+            if any(route in doc.text[start:end] for route in self.routes):
+                continue
+            tokens = [t for t in doc[project.start : project.end] if start <= t.idx and t.idx + len(t) <= end]
+            first = 0
+            if tokens and any(_chars(p) == (tokens[0].idx, tokens[0].idx + len(tokens[0])) for p in places):
+                first = 1  # a place before the trade name stays with it
+            if len(tokens) < first + 3 or not self._unknown(tokens[first].text) or tokens[first + 1].like_num:
+                continue
+            if any(_overlap((tokens[first].idx, tokens[first].idx + 1), _chars(p)) for p in places):
+                continue
+            owner = (tokens[0].idx, tokens[first].idx + len(tokens[first]))
+            if any(_overlap(owner, t) for t in taken):
+                continue
+            span = _span(doc, *owner, "Enterprise", "enterprise.project_owner")
+            if span is not None:
+                chosen.append(span)
+                taken.add(owner)
+        doc.spans[ENTITIES] = sorted(chosen, key=_chars)
+        return doc
+
+
+@Language.factory("kg_project_owners", requires=["doc.spans"], assigns=["doc.spans"])
+def make_project_owners(nlp: Language, name: str):
+    return ProjectOwners(nlp.tokenizer.jieba.FREQ, default_rules().lexicons)
+
+
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
     return tuple(
         Sentence(s.start_char, s.end_char, s.text.strip()) for s in doc.sents if s.text.strip()

@@ -23,4 +23,5 @@ def make_nlp(*, rules: str | None = None) -> Language:
     nlp.add_pipe("kg_places")
     nlp.add_pipe("kg_entity_rules", config={"rules": rules})
     nlp.add_pipe("kg_entity_select")
+    nlp.add_pipe("kg_project_owners")
     return nlp
