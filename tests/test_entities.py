@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from spacy.tokens import Doc
 
 from kg.entities import CANDIDATES, mentions_from_doc, select_entities
@@ -31,3 +32,16 @@ def test_entities_a_division_on_its_own_is_a_mention(nlp):
     words = ["在", "交口县", "召开", "。"]
     doc = select_entities(doc_with(nlp, words, [(1, 4, "County", "place.full_name")]))
     assert [(e.text, e.label_) for e in doc.ents] == [("交口县", "County")]
+
+
+def _entities(nlp, text):
+    return [(s.text, s.label_) for s in nlp(text).spans["kg_entities"]]
+
+
+def test_entities_a_coined_word_opening_a_project_is_its_developer(nlp):
+    assert ("鑫沃", "Enterprise") in _entities(nlp, "汾阳县城加快推进鑫沃高盐废水治理项目。")
+
+
+@pytest.mark.parametrize("text", ["推进蔺家庄4万吨铸件项目。", "推进曹家崖片区改造工程。", "加快呼和高速建设。"])
+def test_entities_places_and_routes_opening_a_project_are_no_developers(nlp, text):
+    assert [e for e in _entities(nlp, text) if e[1] == "Enterprise"] == []
