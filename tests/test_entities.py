@@ -1,4 +1,4 @@
-"""Selection of entities from overlapping candidates, on hand-built Docs (no jieba)."""
+"""Selection of entities from overlapping candidates (hand-built Docs), and project owners."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def test_entities_a_division_on_its_own_is_a_mention(nlp):
 
 
 def _entities(nlp, text):
-    return [(s.text, s.label_) for s in nlp(text).spans["kg_entities"]]
+    doc = nlp(text)
+    return [(s.text, s.label_) for s in doc.spans["kg_entities"]]
 
 
 def test_entities_a_coined_word_opening_a_project_is_its_developer(nlp):
