@@ -9,6 +9,8 @@ Filters a rule can ask for (each is one function below):
 
 ``trim_left``      names of lexicons: cut the match after the last of their words in it
                    (verbs and function words that come before a name: 推动, 引进了, 的 …);
+``strip_leading``  names of lexicons: words dropped from the start of the match, as often
+                   as they occur there (以, 将, 被: no name starts with them, many contain them);
 ``span``           ``"core"`` to take the named group ``core`` as the name (a quoted name
                    without its quotes), else the whole match;
 ``core_min``       the named group ``core`` must keep at least this many characters;
@@ -43,7 +45,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _RULE_KEYS = {
     "id", "label", "regex", "note", "examples", "counter_examples",
-    "trim_left", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min", "specific_of",
+    "trim_left", "strip_leading", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min", "specific_of",
     "start_boundary", "split_list", "head_alias", "core_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
@@ -70,6 +72,7 @@ class EntityRule:
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
     trim_left: tuple[str, ...] = ()
+    strip_leading: tuple[str, ...] = ()
     span: str = "match"
     core_min: int = 0
     reject: tuple[str, ...] = ()
@@ -108,6 +111,11 @@ class RuleSet:
         if rule.trim_left:
             cut = _last_boundary(self.boundaries[rule.trim_left], text, start, core_end)
             start, core_start = max(start, cut), max(core_start, cut)
+        if rule.strip_leading:
+            words = tuple(w for name in rule.strip_leading for w in self.lexicons[name])
+            while start < core_end - 1 and text.startswith(words, start):
+                start += next(len(w) for w in sorted(words, key=len, reverse=True) if text.startswith(w, start))
+            core_start = max(core_start, start)
         core = text[core_start:core_end]
         if not self._acceptable(rule, core):
             return []
@@ -236,7 +244,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         raise RuleError(f"{where}: split_list names unknown lexicon {entry['split_list']!r}")
     if entry.get("specific_min") and entry.get("specific_of", "generic") not in lexicons:
         raise RuleError(f"{where}: specific_of names unknown lexicon {entry.get('specific_of', 'generic')!r}")
-    for key in ("reject", "trim_left", "reject_containing"):
+    for key in ("reject", "trim_left", "reject_containing", "strip_leading"):
         for name in entry.get(key, ()):
             if name not in lexicons:
                 raise RuleError(f"{where}: {key} names unknown lexicon {name!r}")
@@ -255,6 +263,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         examples=tuple(entry.get("examples", ())),
         counter_examples=tuple(entry.get("counter_examples", ())),
         trim_left=tuple(entry.get("trim_left", ())),
+        strip_leading=tuple(entry.get("strip_leading", ())),
         span=entry.get("span", "match"),
         core_min=int(entry.get("core_min", 0)),
         reject=tuple(entry.get("reject", ())),
