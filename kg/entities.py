@@ -12,6 +12,8 @@ its own (annotation guide §1) but stays in the candidates as evidence for ``loc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -22,24 +24,38 @@ from kg.types import DIVISION_CLASSES, Mention, Sentence
 
 CANDIDATES = "kg_candidates"
 ENTITIES = "kg_entities"
-if not Span.has_extension("kg_aliases"):
-    Span.set_extension("kg_aliases", default=())  # other surface forms a rule derived (list items + head)
-if not Span.has_extension("kg_priority"):
-    Span.set_extension("kg_priority", default=0)
-if not Span.has_extension("kg_chars"):
-    Span.set_extension("kg_chars", default=None)  # exact (start, end) when the Span had to widen to tokens
+INFO = "kg_candidate_info"  # doc.user_data key: what a rule knows of a candidate beyond its Span
+
+
+@dataclass(frozen=True)
+class CandidateInfo:
+    chars: tuple[int, int]  # exact offsets; the Span may have widened to whole tokens
+    aliases: tuple[str, ...] = ()  # other forms a rule derived (list item + shared head)
+    priority: int = 0
+
+
+def _key(span: Span) -> tuple:
+    # Span extensions are keyed by offsets alone, so an enterprise and a project over the same
+    # characters would share them; this key tells them apart.
+    return (span.start_char, span.end_char, span.label_, span.id_)
+
+
+def _info(span: Span) -> CandidateInfo:
+    return span.doc.user_data.get(INFO, {}).get(_key(span)) or CandidateInfo((span.start_char, span.end_char))
 
 
 def _boundaries(doc: Doc) -> tuple[set[int], set[int]]:
     return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
 
 
-def _span(doc: Doc, start: int, end: int, label: str, rule: str, kb_id: str = "") -> Span | None:
+def _span(
+    doc: Doc, start: int, end: int, label: str, rule: str, kb_id: str = "", aliases=(), priority: int = 0
+) -> Span | None:
     span = doc.char_span(start, end, label=label, kb_id=kb_id, span_id=rule, alignment_mode="expand")
     # "expand" widens a span to whole tokens; the name keeps its own characters (matching is
     # on characters, and jieba may have glued a name to the word before it).
     if span is not None:
-        span._.kg_chars = (start, end)
+        doc.user_data.setdefault(INFO, {})[_key(span)] = CandidateInfo((start, end), tuple(aliases), priority)
     return span
 
 
@@ -52,9 +68,8 @@ class PlaceComponent:
         spans = list(doc.spans.get(CANDIDATES, []))
         for mention in self.finder.find(doc.text, starts, ends):
             division = mention.division
-            span = _span(doc, mention.start, mention.end, division.level, mention.rule, division.key)
+            span = _span(doc, mention.start, mention.end, division.level, mention.rule, division.key, priority=3)
             if span is not None:
-                span._.kg_priority = 3
                 spans.append(span)
         doc.spans[CANDIDATES] = spans
         return doc
@@ -67,10 +82,11 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(CANDIDATES, []))
         for candidate in self.rules.find(doc.text):
-            span = _span(doc, candidate.start, candidate.end, candidate.label, candidate.rule)
+            span = _span(
+                doc, candidate.start, candidate.end, candidate.label, candidate.rule,
+                aliases=candidate.aliases, priority=candidate.priority,
+            )
             if span is not None:
-                span._.kg_aliases = candidate.aliases
-                span._.kg_priority = candidate.priority
                 spans.append(span)
         doc.spans[CANDIDATES] = spans
         return doc
@@ -93,7 +109,7 @@ def make_entity_rules(nlp: Language, name: str, rules: str | None):
 
 
 def _chars(span: Span) -> tuple[int, int]:
-    return span._.kg_chars or (span.start_char, span.end_char)
+    return _info(span).chars
 
 
 def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
@@ -129,7 +145,7 @@ def select_entities(doc: Doc) -> Doc:
     """
     candidates = sorted(
         doc.spans.get(CANDIDATES, []),
-        key=lambda s: (-(_chars(s)[1] - _chars(s)[0]), -s._.kg_priority, _chars(s)[0], s.label_),
+        key=lambda s: (-(_chars(s)[1] - _chars(s)[0]), -_info(s).priority, _chars(s)[0], s.label_),
     )
     chosen: list[Span] = []
     for group in (("Project", "Program"), ("Enterprise",), DIVISION_CLASSES):
@@ -250,7 +266,7 @@ def mentions_from_doc(doc: Doc, doc_id: str) -> tuple[tuple[Sentence, ...], tupl
             sentence=sentence_index(start),
             rule=span.id_,
             key=span.kb_id_,
-            aliases=tuple(span._.kg_aliases),
+            aliases=_info(span).aliases,
         )
 
     chosen = list(doc.spans.get(ENTITIES, doc.ents))
