@@ -13,6 +13,7 @@ from rdflib import Graph
 from kg import export, rdf, visualize
 from kg.entities import mentions_from_doc
 from kg.errors import InputError
+from kg.facts import find_facts
 from kg.load import MAX_BYTES, find_articles, iter_texts
 from kg.normalize import normalize
 from kg.places import gazetteer
@@ -56,7 +57,8 @@ def extract(documents: Iterable[Document], nlp=None) -> Iterable[Extraction]:
     for doc, document in nlp.pipe(pending, as_tuples=True):
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
         relations = find_relations(mentions, nested, places)
-        yield Extraction(document, sentences, mentions, relations, nested)
+        facts = find_facts(document.text, sentences, mentions)
+        yield Extraction(document, sentences, mentions, relations, nested, facts)
 
 
 def build(

@@ -8,19 +8,30 @@ four relations). Provenance sits on separate nodes so it never disturbs them:
   ``ckg:sentence``, ``ckg:startOffset`` and
   ``ckg:endOffset`` (characters of the decoded original file) and ``ckg:extractedBy``;
 - each relation is also an ``rdf:Statement`` whose ``prov:wasDerivedFrom`` are the mentions
-  of its two ends in the sentence that states it, with ``ckg:extractedBy`` the rule.
+  of its two ends in the sentence that states it, with ``ckg:extractedBy`` the rule;
+- each fact has a ``ckg:Evidence`` node (the words that state it, with the same fields as a
+  mention): investments are ``schema:MonetaryAmount`` and capacities
+  ``schema:QuantitativeValue`` nodes derived from it; phase, status and year are plain
+  triples reified as ``rdf:Statement``; county statistics are W3C Data Cube observations
+  (``qb:Observation`` with ``sdmx-dimension:refArea``/``refPeriod``, ``ckg:indicator`` and
+  ``sdmx-measure:obsValue``).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, QB, SDO
 
 from kg.names import short_hash
-from kg.types import Document, KnowledgeBase, Mention
+from kg.facts import default_fact_rules
+from kg.types import Document, EntityFact, KnowledgeBase, Mention
 from kg.vocab import CKG, ID
+
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+STATISTICS = ID["dataset/county-statistics"]
 
 
 def document_iri(doc_id: str) -> URIRef:
@@ -38,7 +49,10 @@ def mention_iri(m: Mention) -> URIRef:
 def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
     """Write the knowledge base into ``graph`` (a new in-memory graph by default)."""
     g = graph if graph is not None else Graph()
-    for prefix, ns in (("ckg", CKG), ("skos", SKOS), ("prov", PROV), ("kgid", ID)):
+    for prefix, ns in (
+        ("ckg", CKG), ("skos", SKOS), ("prov", PROV), ("kgid", ID), ("schema", SDO), ("qb", QB),
+        ("sdmx-dimension", SDMX_DIMENSION), ("sdmx-measure", SDMX_MEASURE),
+    ):
         g.bind(prefix, ns)
     documents: dict[str, Document] = {}
     sentences = {}
@@ -50,18 +64,21 @@ def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
         g.add((iri, RDF.type, CKG.Document))
         g.add((iri, CKG.sourceFile, Literal(doc.source_file)))
 
+    def add_evidence(node: URIRef, kind: URIRef, doc_id: str, start: int, end: int, sentence: int, rule: str) -> URIRef:
+        doc = documents[doc_id]
+        raw_start, raw_end = doc.raw_span(start, end)
+        g.add((node, RDF.type, kind))
+        g.add((node, PROV.wasQuotedFrom, document_iri(doc_id)))
+        g.add((node, CKG.sentence, Literal(sentences[doc_id][sentence].text, lang="zh")))
+        g.add((node, CKG.startOffset, Literal(raw_start, datatype=XSD.integer)))
+        g.add((node, CKG.endOffset, Literal(raw_end, datatype=XSD.integer)))
+        g.add((node, CKG.extractedBy, Literal(rule)))
+        g.add((node, PROV.value, Literal(doc.text[start:end], lang="zh")))
+        return node
+
     def add_mention(m: Mention, entity: URIRef) -> URIRef:
-        node = mention_iri(m)
-        doc = documents[m.doc_id]
-        start, end = doc.raw_span(m.start, m.end)
-        g.add((node, RDF.type, CKG.Mention))
+        node = add_evidence(mention_iri(m), CKG.Mention, m.doc_id, m.start, m.end, m.sentence, m.rule)
         g.add((node, CKG.mentionOf, entity))
-        g.add((node, PROV.wasQuotedFrom, document_iri(m.doc_id)))
-        g.add((node, CKG.sentence, Literal(sentences[m.doc_id][m.sentence].text, lang="zh")))
-        g.add((node, CKG.startOffset, Literal(start, datatype=XSD.integer)))
-        g.add((node, CKG.endOffset, Literal(end, datatype=XSD.integer)))
-        g.add((node, CKG.extractedBy, Literal(m.rule)))
-        g.add((node, PROV.value, Literal(m.text, lang="zh")))
         return node
 
     for entity in kb.entities:
@@ -88,4 +105,67 @@ def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
             g.add((statement, PROV.wasDerivedFrom, mention_iri(evidence.head)))
             g.add((statement, PROV.wasDerivedFrom, mention_iri(evidence.tail)))
             g.add((statement, CKG.extractedBy, Literal(evidence.rule)))
+    for item in kb.facts:
+        _add_fact(g, item, add_evidence)
     return g
+
+
+def _statement(g: Graph, subject: URIRef, predicate: URIRef, value, evidence: URIRef) -> None:
+    g.add((subject, predicate, value))
+    node = ID[f"statement/{short_hash(str(subject), str(predicate), str(value), size=8)}"]
+    g.add((node, RDF.type, RDF.Statement))
+    g.add((node, RDF.subject, subject))
+    g.add((node, RDF.predicate, predicate))
+    g.add((node, RDF.object, value))
+    g.add((node, PROV.wasDerivedFrom, evidence))
+
+
+def _add_fact(g: Graph, item: EntityFact, add_evidence) -> None:
+    fact, subject = item.fact, entity_iri(item.entity)
+    doc_id = fact.subject.doc_id
+    ident = short_hash(doc_id, str(fact.start), str(fact.end), fact.property, fact.indicator, size=8)
+    evidence = add_evidence(ID[f"evidence/{ident}"], CKG.Evidence, doc_id, fact.start, fact.end, fact.sentence, fact.rule)
+    if fact.property == "investment":
+        amount = ID[f"amount/{ident}"]
+        g.add((subject, CKG.investment, amount))
+        g.add((amount, RDF.type, SDO.MonetaryAmount))
+        g.add((amount, SDO.value, Literal(fact.value, datatype=XSD.decimal)))
+        g.add((amount, SDO.currency, Literal(fact.unit)))
+        g.add((amount, PROV.wasDerivedFrom, evidence))
+    elif fact.property == "capacity":
+        quantity = ID[f"quantity/{ident}"]
+        g.add((subject, CKG.capacity, quantity))
+        g.add((quantity, RDF.type, SDO.QuantitativeValue))
+        g.add((quantity, SDO.value, Literal(fact.value, datatype=XSD.decimal)))
+        g.add((quantity, SDO.unitText, Literal(fact.unit, lang="zh")))
+        g.add((quantity, PROV.wasDerivedFrom, evidence))
+    elif fact.property == "phase":
+        _statement(g, subject, CKG.phase, Literal(int(fact.value), datatype=XSD.integer), evidence)
+    elif fact.property == "year":
+        _statement(g, subject, CKG.year, Literal(fact.value, datatype=XSD.gYear), evidence)
+    elif fact.property == "status":
+        status = ID[f"status/{fact.value}"]
+        _statement(g, subject, CKG.status, status, evidence)
+        _add_concept(g, status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
+    elif fact.property == "statistic":
+        observation = ID[f"observation/{ident}"]
+        indicator = ID[f"indicator/{fact.indicator}"]
+        g.add((STATISTICS, RDF.type, QB.DataSet))
+        g.add((STATISTICS, QB.structure, CKG.countyStatisticsStructure))
+        g.add((observation, RDF.type, QB.Observation))
+        g.add((observation, QB.dataSet, STATISTICS))
+        g.add((observation, SDMX_DIMENSION.refArea, subject))
+        if fact.year:
+            g.add((observation, SDMX_DIMENSION.refPeriod, Literal(str(fact.year), datatype=XSD.gYear)))
+        g.add((observation, CKG.indicator, indicator))
+        g.add((observation, SDMX_MEASURE.obsValue, Literal(fact.value, datatype=XSD.decimal)))
+        g.add((observation, SDO.currency, Literal(fact.unit)))
+        g.add((observation, PROV.wasDerivedFrom, evidence))
+        _add_concept(g, indicator, CKG.Indicator, next(i for i in default_fact_rules().indicators if i.id == fact.indicator))
+
+
+def _add_concept(g: Graph, node: URIRef, kind: URIRef, term) -> None:
+    g.add((node, RDF.type, kind))
+    g.add((node, RDF.type, SKOS.Concept))
+    g.add((node, SKOS.prefLabel, Literal(term.label_zh, lang="zh")))
+    g.add((node, SKOS.prefLabel, Literal(term.label_en, lang="en")))

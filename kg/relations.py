@@ -16,21 +16,11 @@ Each relation names the evidence it rests on in its ``rule``:
 
 from __future__ import annotations
 
-from collections import Counter
-
+from kg.focus import main_county
 from kg.places import LEVELS, Gazetteer
 from kg.types import Mention, RelationMention
 
 _SPECIFIC = {level: rank for rank, level in enumerate(LEVELS)}  # Village is the most specific
-
-
-def main_county(mentions: tuple[Mention, ...]) -> Mention | None:
-    """The county an article is about: the one it names most often (first seen on a tie)."""
-    counts = Counter(m.key for m in mentions if m.label == "County")
-    if not counts:
-        return None
-    key, _ = max(counts.items(), key=lambda kv: kv[1])
-    return next(m for m in mentions if m.key == key)
 
 
 def _inside(inner: Mention, outer: Mention) -> bool:

@@ -16,7 +16,16 @@ from collections.abc import Mapping
 
 from kg.names import name_key, short_hash
 from kg.places import TOWNSHIP_SUFFIXES, VILLAGE_SUFFIXES
-from kg.types import DIVISION_CLASSES, Entity, Extraction, KnowledgeBase, Mention, Relation, RelationMention
+from kg.types import (
+    DIVISION_CLASSES,
+    Entity,
+    EntityFact,
+    Extraction,
+    KnowledgeBase,
+    Mention,
+    Relation,
+    RelationMention,
+)
 
 _FORMS = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
 
@@ -99,6 +108,12 @@ def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) ->
             if head and tail and head != tail:
                 evidence[(entities[head].key, r.type, entities[tail].key)].append(r)
     relations = tuple(Relation(h, t, tl, tuple(ev)) for (h, t, tl), ev in sorted(evidence.items()))
+    facts = tuple(
+        EntityFact(entities[group].key, fact)
+        for extraction in extractions
+        for fact in extraction.facts
+        if (group := key_of.get((fact.subject.doc_id, fact.subject.label, fact.subject.text)))
+    )
     ordered = tuple(sorted(entities.values(), key=lambda e: e.key))
-    return KnowledgeBase(tuple(extractions), ordered, relations)
+    return KnowledgeBase(tuple(extractions), ordered, relations, facts)
 

@@ -69,6 +69,22 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A value stated about a project or a county, with the words that state it."""
+
+    subject: Mention  # the project, or the county a statistic is about
+    property: str  # "investment", "capacity", "phase", "status", "year" or "statistic"
+    value: str  # a decimal as text, a status id, a year
+    unit: str = ""  # "CNY" for money, the unit as written for capacities
+    indicator: str = ""  # statistics: the indicator's id (gdp, fixed_asset_investment …)
+    year: int | None = None  # statistics: the year the value is for, when the text says it
+    start: int = 0  # evidence: the characters of Document.text that state the value
+    end: int = 0
+    sentence: int = 0
+    rule: str = ""
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything one document yields; spaCy objects end before this."""
 
@@ -77,6 +93,7 @@ class Extraction:
     mentions: tuple[Mention, ...]
     relations: tuple[RelationMention, ...]
     nested: tuple[Mention, ...] = ()  # divisions inside another entity's name: locatedIn evidence
+    facts: tuple[Fact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,9 +117,16 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class EntityFact:
+    entity: str  # Entity.key of the fact's subject
+    fact: Fact
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Output of resolve, input of rdf.to_graph."""
 
     extractions: tuple[Extraction, ...]
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...]
+    facts: tuple[EntityFact, ...] = ()

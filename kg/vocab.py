@@ -28,6 +28,9 @@ class CKG(DefinedNamespace):
     Program: URIRef  # 政策项目 / programme
     Document: URIRef  # 来源文档 / source document
     Mention: URIRef  # 提及 / mention
+    Evidence: URIRef  # 证据 / evidence
+    ProjectStatus: URIRef  # 项目状态 / project status
+    Indicator: URIRef  # 统计指标 / statistical indicator
 
     # owl:ObjectProperty
     locatedIn: URIRef  # 位于
@@ -36,6 +39,10 @@ class CKG(DefinedNamespace):
     developedBy: URIRef  # 由…开发
     mentionedIn: URIRef  # 见于文档
     mentionOf: URIRef  # 提及对象
+    investment: URIRef  # 投资额
+    capacity: URIRef  # 规模
+    status: URIRef  # 状态
+    indicator: URIRef  # 指标 (qb:DimensionProperty)
 
     # owl:DatatypeProperty
     sourceFile: URIRef  # 来源文件名
@@ -44,5 +51,10 @@ class CKG(DefinedNamespace):
     endOffset: URIRef  # 结束偏移
     extractedBy: URIRef  # 抽取规则
     divisionCode: URIRef  # 行政区划代码
+    phase: URIRef  # 期次
+    year: URIRef  # 年份
+
+    # qb:DataStructureDefinition
+    countyStatisticsStructure: URIRef  # 县域统计数据结构
 
     _NS = Namespace("https://w3id.org/countykg/ontology#")

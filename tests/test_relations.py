@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from kg.places import gazetteer
-from kg.relations import find_relations, main_county
+from kg.focus import main_county
+from kg.relations import find_relations
 from kg.types import Mention
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph
+from rdflib.namespace import QB
 
 from kg.vocab import CKG
 
@@ -15,7 +16,7 @@ TERMS = sorted(dir(CKG))
 
 def test_vocab_code_and_ontology_declare_the_same_terms():
     declared = {
-        s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, QB.DataStructureDefinition)
         for s in ONTOLOGY.subjects(RDF.type, t) if str(s).startswith(str(CKG))
     }
     assert declared == set(TERMS)
