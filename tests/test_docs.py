@@ -36,3 +36,13 @@ def test_docs_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = re.search(r"```sh\n# tests\n(.+?)\n```", README, re.S).group(1).strip()
     assert test_command in ci
+
+
+def test_docs_readme_evidence_query_result_is_real(seeds_graph, seeds_dir):
+    query = (ROOT / "queries" / "evidence.rq").read_text(encoding="utf-8")
+    rows = [tuple(map(str, row)) for row in seeds_graph.query(query)]
+    assert rows
+    for project, enterprise, file, start, end, sentence in rows:
+        assert " | ".join((project, enterprise, file, start, end, sentence)) in README
+        printed = "".join((seeds_dir / file).read_text(encoding="utf-8")[int(start) : int(end)].split())
+        assert printed in sentence and printed.startswith(enterprise)
