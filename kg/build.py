@@ -56,7 +56,7 @@ def extract(documents: Iterable[Document], nlp=None) -> Iterable[Extraction]:
     pending = ((d.text, d) for d in documents)
     for doc, document in nlp.pipe(pending, as_tuples=True):
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
-        relations = find_relations(mentions, nested, places)
+        relations = find_relations(mentions, nested, places, sentences, document.text)
         facts = find_facts(document.text, sentences, mentions)
         yield Extraction(document, sentences, mentions, relations, nested, facts)
 

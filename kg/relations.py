@@ -11,16 +11,30 @@ Each relation names the evidence it rests on in its ``rule``:
                           carries no place (an article about county X describes X's own);
 ``developedBy.name_owner`` an enterprise written inside a project's name
                           (某某厂10万吨铸造项目 -> 某某厂);
-``implements.document``   the article's own county, for every programme it reports.
+``implements.document``   the article's own county, for every programme it reports;
+``implements.superior``   the province or prefecture the article names, for a programme
+                          whose sentence opens with their cue words (省委…, 市委…: see
+                          kg/rules/relations.toml).
 """
 
 from __future__ import annotations
 
+import tomllib
+from functools import lru_cache
+
 from kg.focus import main_county
 from kg.places import LEVELS, Gazetteer
-from kg.types import Mention, RelationMention
+from kg.rules import RULES_DIR
+from kg.types import Mention, RelationMention, Sentence
 
 _SPECIFIC = {level: rank for rank, level in enumerate(LEVELS)}  # Village is the most specific
+
+
+@lru_cache(maxsize=1)
+def superior_cues() -> dict[str, tuple[str, ...]]:
+    """Cue words by division level, from kg/rules/relations.toml."""
+    data = tomllib.loads((RULES_DIR / "relations.toml").read_text(encoding="utf-8"))
+    return {level: tuple(cues) for level, cues in data["implements"].items()}
 
 
 def _inside(inner: Mention, outer: Mention) -> bool:
@@ -28,7 +42,11 @@ def _inside(inner: Mention, outer: Mention) -> bool:
 
 
 def find_relations(
-    mentions: tuple[Mention, ...], nested: tuple[Mention, ...], gazetteer: Gazetteer
+    mentions: tuple[Mention, ...],
+    nested: tuple[Mention, ...],
+    gazetteer: Gazetteer,
+    sentences: tuple[Sentence, ...] = (),
+    text: str = "",
 ) -> tuple[RelationMention, ...]:
     """Relations among the mentions of one document.
 
@@ -36,6 +54,7 @@ def find_relations(
         mentions: the document's entity mentions.
         nested: divisions found inside other entities' names (evidence only).
         gazetteer: the division hierarchy.
+        sentences, text: the document's sentences and text, for cue words.
     """
     found: list[RelationMention] = []
     divisions: dict[str, Mention] = {}
@@ -62,4 +81,10 @@ def find_relations(
                 found.append(RelationMention(m, "developedBy", owner, "developedBy.name_owner"))
         if m.label == "Program" and home is not None:
             found.append(RelationMention(home, "implements", m, "implements.document"))
+        if m.label == "Program" and m.sentence < len(sentences):
+            before = text[sentences[m.sentence].start : m.start]
+            for level, cues in superior_cues().items():
+                superior = next((d for d in mentions if d.label == level), None)
+                if superior is not None and any(cue in before for cue in cues):
+                    found.append(RelationMention(superior, "implements", m, "implements.superior"))
     return tuple(found)

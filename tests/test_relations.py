@@ -3,7 +3,7 @@ from __future__ import annotations
 from kg.places import gazetteer
 from kg.focus import main_county
 from kg.relations import find_relations
-from kg.types import Mention
+from kg.types import Mention, Sentence
 
 
 def m(text, label, start, key="", rule="test"):
@@ -59,3 +59,14 @@ def test_relations_an_enterprise_in_a_project_name_develops_it():
 def test_relations_the_article_county_implements_its_programmes():
     mentions = (m("交城县", "County", 0, "141122"), m("一网通办", "Program", 10))
     assert ("交城县", "implements", "一网通办", "implements.document") in triples(find_relations(mentions, (), gazetteer()))
+
+
+def test_relations_the_province_implements_what_its_party_committee_launched():
+    text = "按照山西省委“人人学技”部署，兴县开展培训。"
+    sentences = (Sentence(0, len(text), text),)
+    province = m("山西", "Province", 2, "140000")
+    county = m("兴县", "County", 17, "141123")
+    program = m("人人学技", "Program", 8)
+    found = triples(find_relations((province, program, county), (), gazetteer(), sentences, text))
+    assert ("山西", "implements", "人人学技", "implements.superior") in found
+    assert ("兴县", "implements", "人人学技", "implements.document") in found
