@@ -67,6 +67,15 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query(args: argparse.Namespace) -> int:
+    from kg.query import FORMATS, load_store, read_query, run
+
+    text = read_query(args.query)
+    result = run(load_store(args.graph), text)
+    print(FORMATS[args.format](result))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description="countykg: Chinese county news -> knowledge graph")
     commands = top.add_subparsers(dest="command", required=True)
@@ -82,6 +91,11 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N missed and spurious items per kind")
     evaluate.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     evaluate.set_defaults(run=_eval)
+    query = commands.add_parser("query", help="run a SPARQL query (SELECT, ASK, CONSTRUCT) on a graph file")
+    query.add_argument("graph", help="graph file: .ttl, .nt, .jsonld … (e.g. output/kg.ttl)")
+    query.add_argument("query", help="the query, or a .rq file holding it")
+    query.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    query.set_defaults(run=_query)
     return top
 
 

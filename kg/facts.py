@@ -164,7 +164,13 @@ def _sentence_facts(text: str, sentence: Sentence, project: Mention, others: lis
         low, high = min(a, b), max(a, b)
         return any(low <= o.start < high for o in others)
 
-    amounts = [m for m in rules.investment.finditer(words)]
+    def collective(m: re.Match[str]) -> bool:
+        # 总投资45.4亿元的甲、乙等5个项目: the amount is the total of a list, nobody's own.
+        after_project = text[project.end : project.end + 1]
+        gap = text[sentence.start + m.end() : project.start] if sentence.start + m.end() <= project.start else ""
+        return after_project in ("、", "等") or "、" in gap or bool(re.match(r"的?[0-9一二三四五六七八九十]+[个项]", gap))
+
+    amounts = [m for m in rules.investment.finditer(words) if not collective(m)]
     nearest = min(
         (m for m in amounts if not between(sentence.start + m.end(), project.start)),
         key=lambda m: abs(sentence.start + m.start() - project.start),

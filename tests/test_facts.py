@@ -89,3 +89,10 @@ def test_facts_evidence_in_the_graph_points_at_the_stated_amount(seeds_build, se
         written = "".join((seeds_dir / str(file)).read_text(encoding="utf-8")[int(start) : int(end)].split())
         assert written in str(sentence)
         assert money(written) == Decimal(str(yuan))
+
+
+def test_facts_the_total_of_a_list_of_projects_is_nobodys_own():
+    text = "重点推动总投资45.4亿元的甲城焦化项目、乙城化肥项目等5个项目。"
+    first, sentences = project_in(text, "甲城焦化项目")
+    second, _ = project_in(text, "乙城化肥项目")
+    assert [f for f in find_facts(text, sentences, (first, second)) if f.property == "investment"] == []

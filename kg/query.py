@@ -1,0 +1,160 @@
+"""SPARQL over an exported graph with pyoxigraph (fast), printed for people or programs.
+
+rdflib stays the library's graph type; the command line loads files into an in-memory
+Oxigraph store, whose query engine answers joins that rdflib's engine turns into cross
+products (see shared notes: 1 ms against 7.6 s for a two-hop join at 100 k triples).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+
+PREFIXES = {
+    "https://w3id.org/countykg/ontology#": "ckg:",
+    "https://w3id.org/countykg/id/": "kgid:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "https://schema.org/": "schema:",
+    "http://www.w3.org/2001/XMLSchema#": "xsd:",
+}
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+class QueryError(KgError):
+    """A query that does not parse or cannot run."""
+
+
+@dataclass
+class Result:
+    kind: str  # "select", "ask" or "construct"
+    variables: list[str]
+    rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]
+    boolean: bool | None = None
+    triples: list[ox.Triple] | None = None
+
+
+def load_store(path: str | Path) -> ox.Store:
+    """An in-memory store holding the graph file at ``path`` (format from its extension)."""
+    path = Path(path)
+    if not path.is_file():
+        raise KgError(f"{path}: no such graph file (run `kg build` first, or give the path of a .ttl file)")
+    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=rdf_format)
+    except (SyntaxError, ValueError, OSError) as error:
+        raise KgError(f"{path}: cannot read the graph: {error}") from None
+    return store
+
+
+def read_query(query: str) -> str:
+    """The query itself, or the text of the ``.rq`` file it names."""
+    if query.strip().endswith(".rq") and "\n" not in query.strip():
+        path = Path(query.strip())
+        if not path.is_file():
+            raise KgError(f"{path}: no such query file")
+        return path.read_text(encoding="utf-8")
+    return query
+
+
+def run(store: ox.Store, query: str) -> Result:
+    """Run a SELECT, ASK or CONSTRUCT query.
+
+    Raises:
+        QueryError: the query does not parse (the message gives line and column).
+    """
+    try:
+        answer = store.query(query)
+    except SyntaxError as error:
+        message = str(error)
+        position = _POSITION.search(message)
+        where = f" at line {position[1]}, column {position[2]}" if position else ""
+        expected = message.split(": ", 1)[-1].split("\n", 1)[0]
+        raise QueryError(f"query syntax error{where}: {expected[:160]}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("ask", [], [], boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return Result("construct", [], [], triples=list(answer))
+    variables = [v.value for v in answer.variables]
+    return Result("select", variables, [[row[v] for v in variables] for row in answer])
+
+
+def term_text(term, *, short: bool = True) -> str:
+    """A term as people read it: literal values bare, IRIs with the usual prefixes."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        if short:
+            for base, prefix in PREFIXES.items():
+                if term.value.startswith(base):
+                    return prefix + term.value[len(base) :]
+        return term.value
+    return f"_:{term.value}"
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(result: Result) -> str:
+    if result.kind == "ask":
+        return "true" if result.boolean else "false"
+    if result.kind == "construct":
+        return format_triples(result)
+    cells = [[term_text(t).replace("\n", " ") for t in row] for row in result.rows]
+    widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+    lines = [" | ".join(_pad(v, w) for v, w in zip(result.variables, widths)).rstrip()]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def format_csv(result: Result) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if result.kind == "ask":
+        writer.writerows([["boolean"], [str(result.boolean).lower()]])
+    elif result.kind == "construct":
+        writer.writerow(["subject", "predicate", "object"])
+        writer.writerows([[term_text(t.subject, short=False), term_text(t.predicate, short=False), term_text(t.object, short=False)] for t in result.triples])
+    else:
+        writer.writerow(result.variables)
+        writer.writerows([[term_text(t, short=False) for t in row] for row in result.rows])
+    return out.getvalue()
+
+
+def format_json(result: Result) -> str:
+    if result.kind == "ask":
+        data: object = {"boolean": result.boolean}
+    elif result.kind == "construct":
+        data = [[term_text(t.subject, short=False), term_text(t.predicate, short=False), term_text(t.object, short=False)] for t in result.triples]
+    else:
+        data = [{v: term_text(t, short=False) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def format_triples(result: Result) -> str:
+    return "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in result.triples)
+
+
+FORMATS = {"table": format_table, "csv": format_csv, "json": format_json}
