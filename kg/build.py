@@ -67,10 +67,13 @@ def build(
     *,
     max_bytes: int = MAX_BYTES,
     progress: Callable[[Iterable], Iterable] | None = None,
+    formats: Iterable[str] = ("ttl",),
 ) -> BuildResult:
     """Build the knowledge graph of the articles under ``paths``; write it to ``out_dir``.
 
-    Files that cannot be read are skipped and reported in ``BuildResult.skipped``.
+    Writes ``kg.ttl`` (and ``kg.nt``, ``kg.jsonld``, ``kg.graphml`` for the other ``formats``)
+    and ``graph.html``. Files that cannot be read are skipped and reported in
+    ``BuildResult.skipped``.
 
     Raises:
         InputError: a path does not exist, or no article could be read.
@@ -97,7 +100,8 @@ def build(
     result = BuildResult(kb, graph, skipped)
     if out_dir is not None:
         out = Path(out_dir)
-        result.outputs.append(export.write_turtle(graph, out / "kg.ttl"))
+        for fmt in dict.fromkeys(("ttl", *formats)):
+            result.outputs.append(export.write_graph(graph, out, fmt))
         result.outputs.append(export.write_atomic(out / "graph.html", visualize.to_html(graph, heading="countykg")))
     result.seconds = time.perf_counter() - started
     return result

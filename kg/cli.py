@@ -1,7 +1,8 @@
 """Command line: parse, call the library, print a one-screen summary.
 
 Exit codes: 0 success; 1 an error the user can fix (message on stderr, no traceback);
-2 wrong usage; 3 the graph was built but some input files were skipped.
+2 wrong usage; 3 the graph was built but some input files were skipped; 4 the graph does not
+conform to the SHACL shapes (kg validate).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ PROGRESS_FROM = 20  # show a progress bar from this many files on
 
 def _build(args: argparse.Namespace) -> int:
     from kg.build import build
+    from kg.export import FORMATS
     from kg.load import find_articles
 
     def progress(items):
@@ -27,7 +29,11 @@ def _build(args: argparse.Namespace) -> int:
         return tqdm(items, total=total, unit="file", file=sys.stderr, disable=total < PROGRESS_FROM)
 
     total = len(find_articles(args.paths))
-    result = build(args.paths, args.out, max_bytes=args.max_bytes, progress=progress)
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise KgError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    result = build(args.paths, args.out, max_bytes=args.max_bytes, progress=progress, formats=formats)
     for error in result.skipped:
         print(f"kg: skipped: {error}", file=sys.stderr)
     summary = result.summary()
@@ -76,6 +82,25 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from kg.validate import validate
+
+    from pathlib import Path
+
+    if not Path(args.graph).is_file():
+        raise KgError(f"{args.graph}: no such graph file")
+    graph = Graph().parse(args.graph)
+    result = validate(graph, args.shapes, args.ontology)
+    if result.conforms:
+        print(f"{args.graph}: conforms to the shapes")
+        return 0
+    print(result.report)
+    print(f"kg: {args.graph}: does not conform ({result.violations} violations)", file=sys.stderr)
+    return 4
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description="countykg: Chinese county news -> knowledge graph")
     commands = top.add_subparsers(dest="command", required=True)
@@ -83,6 +108,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("paths", nargs="*", default=["seeds"], help="files or folders of .txt articles (default: seeds)")
     build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
     build.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse files larger than this")
+    build.add_argument(
+        "--format", default="ttl", metavar="LIST",
+        help="graph formats to write, comma-separated: ttl (always), nt, jsonld, graphml (default: ttl)",
+    )
     build.set_defaults(run=_build)
     evaluate = commands.add_parser("eval", help="score a graph against gold annotations (P/R/F1 per class)")
     evaluate.add_argument("gold", nargs="+", help="gold .json files or folders of them")
@@ -96,6 +125,11 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("query", help="the query, or a .rq file holding it")
     query.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     query.set_defaults(run=_query)
+    check = commands.add_parser("validate", help="check a graph against the SHACL shapes (ontology/shapes.ttl)")
+    check.add_argument("graph", help="graph file, e.g. output/kg.ttl")
+    check.add_argument("--shapes", help="SHACL shapes (default: ontology/shapes.ttl)")
+    check.add_argument("--ontology", help="ontology for the class hierarchy (default: ontology/countykg.ttl)")
+    check.set_defaults(run=_validate)
     return top
 
 

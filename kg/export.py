@@ -37,3 +37,28 @@ def _umask() -> int:
 def write_turtle(graph: Graph, path: str | Path) -> Path:
     """Serialise first, then write: a failing serialiser leaves the old file untouched."""
     return write_atomic(path, graph.serialize(format="turtle"))
+
+
+
+def serialize(graph: Graph, fmt: str) -> str:
+    """The graph as text in one of FORMATS' formats."""
+    if fmt == "graphml":
+        import io
+
+        import networkx as nx
+
+        from kg.analyze import to_networkx
+
+        buffer = io.BytesIO()
+        nx.write_graphml(to_networkx(graph), buffer, encoding="utf-8")
+        return buffer.getvalue().decode("utf-8")
+    return graph.serialize(format=RDFLIB_FORMATS[fmt])
+
+
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+FORMATS = {"ttl": "kg.ttl", "nt": "kg.nt", "jsonld": "kg.jsonld", "graphml": "kg.graphml"}
+
+
+def write_graph(graph: Graph, out_dir: str | Path, fmt: str) -> Path:
+    """Write the graph in format ``fmt`` (ttl, nt, jsonld, graphml) into ``out_dir``, atomically."""
+    return write_atomic(Path(out_dir) / FORMATS[fmt], serialize(graph, fmt))
