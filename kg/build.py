@@ -68,11 +68,12 @@ def build(
     max_bytes: int = MAX_BYTES,
     progress: Callable[[Iterable], Iterable] | None = None,
     formats: Iterable[str] = ("ttl",),
+    html_per_county: bool = False,
 ) -> BuildResult:
     """Build the knowledge graph of the articles under ``paths``; write it to ``out_dir``.
 
     Writes ``kg.ttl`` (and ``kg.nt``, ``kg.jsonld``, ``kg.graphml`` for the other ``formats``)
-    and ``graph.html``. Files that cannot be read are skipped and reported in
+    and ``graph.html`` (and ``counties/<code>.html``, one page per county, on request). Files that cannot be read are skipped and reported in
     ``BuildResult.skipped``.
 
     Raises:
@@ -103,5 +104,8 @@ def build(
         for fmt in dict.fromkeys(("ttl", *formats)):
             result.outputs.append(export.write_graph(graph, out, fmt))
         result.outputs.append(export.write_atomic(out / "graph.html", visualize.to_html(graph, heading="countykg")))
+        if html_per_county:
+            for code, page in sorted(visualize.county_pages(graph).items()):
+                result.outputs.append(export.write_atomic(out / "counties" / f"{code}.html", page))
     result.seconds = time.perf_counter() - started
     return result

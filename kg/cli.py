@@ -33,14 +33,18 @@ def _build(args: argparse.Namespace) -> int:
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise KgError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    result = build(args.paths, args.out, max_bytes=args.max_bytes, progress=progress, formats=formats)
+    result = build(
+        args.paths, args.out, max_bytes=args.max_bytes, progress=progress, formats=formats,
+        html_per_county=args.html_per_county,
+    )
     for error in result.skipped:
         print(f"kg: skipped: {error}", file=sys.stderr)
     summary = result.summary()
     print(f"documents: {summary['documents']}  (skipped: {summary['skipped']})")
     print("entities:  " + ", ".join(f"{k} {v}" for k, v in summary["entities"].items()))
     print("relations: " + ", ".join(f"{k} {v}" for k, v in summary["relations"].items()))
-    print("written:   " + ", ".join(str(p) for p in result.outputs))
+    shown = result.outputs if len(result.outputs) <= 8 else [*result.outputs[:6], f"… {len(result.outputs) - 6} more"]
+    print("written:   " + ", ".join(str(p) for p in shown))
     print(f"seconds:   {summary['seconds']}")
     return 3 if result.skipped else 0
 
@@ -112,6 +116,7 @@ def parser() -> argparse.ArgumentParser:
         "--format", default="ttl", metavar="LIST",
         help="graph formats to write, comma-separated: ttl (always), nt, jsonld, graphml (default: ttl)",
     )
+    build.add_argument("--html-per-county", action="store_true", help="also write counties/<code>.html, one page per county")
     build.set_defaults(run=_build)
     evaluate = commands.add_parser("eval", help="score a graph against gold annotations (P/R/F1 per class)")
     evaluate.add_argument("gold", nargs="+", help="gold .json files or folders of them")

@@ -1,23 +1,25 @@
-"""rdflib.Graph -> a self-contained interactive HTML page (pyvis), safe to open offline.
+"""rdflib.Graph -> a self-contained interactive HTML explorer (pyvis), safe to open offline.
 
-- The page is what SPARQL sees: nodes and edges are selected from the graph.
-- vis-network is inlined (``cdn_resources="in_line"``); pyvis's own template still links
-  Bootstrap from a CDN, which the page does not need, so those tags are removed.
-- The layout is computed here (networkx) and physics is off: the browser draws at once
-  instead of running a force simulation first.
-- Every string taken from documents goes through ``html.escape`` before it reaches the page;
-  pyvis's template does not escape (it has no autoescape).
+- The page shows what SPARQL sees: entities and relations are read from the graph.
+- vis-network is inlined (``cdn_resources="in_line"``); the CDN tags pyvis's template keeps
+  for Bootstrap are removed, and the explorer's own controls need no library.
+- The layout is computed here (networkx) and physics is off, so the browser draws at once.
+- Text from documents never becomes markup: node and edge data go into the page as JSON
+  (Jinja's ``tojson`` escapes ``<``), vis-network 9 renders labels on a canvas and titles as
+  text, the explorer panel writes with ``textContent``, and the heading is ``html.escape``d.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 
 import networkx as nx
 from pyvis.network import Network
-from rdflib import RDF, RDFS, SKOS, Graph
+from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.namespace import PROV, SDO
 
 from kg.types import ENTITY_CLASSES, RELATION_TYPES
 from kg.vocab import CKG
@@ -42,46 +44,217 @@ STYLES = {
 }
 EDGE_LABELS = {"locatedIn": "位于", "partOf": "隶属", "implements": "实施", "developedBy": "开发方"}
 _REMOTE_TAG = re.compile(r"<(?:link|script)\b[^>]*\b(?:href|src)=\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.I)
+_EXPLORER = """
+<style>
+#kg-panel { position: fixed; top: 8px; right: 8px; width: 300px; max-height: 95vh; overflow: auto;
+  background: rgba(255,255,255,.95); border: 1px solid #ccc; border-radius: 6px; padding: 8px;
+  font: 13px/1.4 system-ui, "Noto Sans CJK SC", sans-serif; z-index: 10; }
+#kg-panel h2 { font-size: 15px; margin: 0 0 6px; }
+#kg-panel label { display: block; cursor: pointer; }
+#kg-panel .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
+#kg-panel input[type=search], #kg-panel select { width: 100%; box-sizing: border-box; margin: 4px 0; }
+#kg-details { white-space: pre-wrap; border-top: 1px solid #ddd; margin-top: 6px; padding-top: 6px; }
+</style>
+<div id="kg-panel">
+  <h2 id="kg-title"></h2>
+  <input id="kg-search" type="search" placeholder="搜索名称 / search a name">
+  <select id="kg-county"><option value="">全部县 / all counties</option></select>
+  <div id="kg-legend"></div>
+  <div id="kg-details">点击节点查看详情 / click a node for details</div>
+</div>
+<script>
+(function () {
+  var meta = KG_META;
+  var hiddenClasses = {};
+  var county = "";
+  document.getElementById("kg-title").textContent = meta.title;
+  var legend = document.getElementById("kg-legend");
+  meta.classes.forEach(function (c) {
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.checked = true; box.dataset.cls = c.cls;
+    box.addEventListener("change", function () { hiddenClasses[c.cls] = !box.checked; refresh(); });
+    var swatch = document.createElement("span");
+    swatch.className = "swatch"; swatch.style.background = c.color;
+    label.appendChild(box); label.appendChild(swatch);
+    label.appendChild(document.createTextNode(c.zh + " " + c.cls + " (" + c.count + ")"));
+    legend.appendChild(label);
+  });
+  var select = document.getElementById("kg-county");
+  meta.counties.forEach(function (c) {
+    var option = document.createElement("option");
+    option.value = c.id; option.textContent = c.label;
+    select.appendChild(option);
+  });
+  select.addEventListener("change", function () { county = select.value; refresh(); });
+  function refresh() {
+    var updates = [];
+    nodes.forEach(function (n) {
+      var hide = !!hiddenClasses[n.cls] || (county !== "" && n.counties.indexOf(county) < 0);
+      if (!!n.hidden !== hide) { updates.push({id: n.id, hidden: hide}); }
+    });
+    nodes.update(updates);
+  }
+  function show(id) {
+    var n = nodes.get(id);
+    document.getElementById("kg-details").textContent = n ? n.details : "";
+  }
+  network.on("click", function (params) { if (params.nodes.length) { show(params.nodes[0]); } });
+  document.getElementById("kg-search").addEventListener("input", function (event) {
+    var query = event.target.value.trim();
+    if (!query) { network.unselectAll(); return; }
+    var found = nodes.get({filter: function (n) { return !n.hidden && n.label.indexOf(query) >= 0; }});
+    if (found.length) {
+      network.selectNodes(found.map(function (n) { return n.id; }));
+      network.focus(found[0].id, {scale: 1.2});
+      show(found[0].id);
+    }
+  });
+  // vis-network draws the first frame while it is constructed; the next animation frame
+  // is when that drawing is on screen (the browser tests read this time).
+  requestAnimationFrame(function () { window.kgFirstDraw = performance.now(); });
+  window.kgNodeCount = nodes.length;
+})();
+</script>
+"""
 
 
-def _entities(graph: Graph) -> dict:
-    nodes = {}
-    for label in ENTITY_CLASSES:
-        for node in graph.subjects(RDF.type, CKG[label]):
-            name = graph.value(node, RDFS.label)
-            aliases = sorted(str(a) for a in graph.objects(node, SKOS.altLabel))
-            nodes[node] = (label, str(name or node), aliases)
-    return nodes
+def _value(graph: Graph, node, prop) -> str:
+    value = graph.value(node, prop)
+    return str(value) if value is not None else ""
 
 
-def to_html(graph: Graph, *, heading: str = "") -> str:
-    """Render the entities and relations of ``graph`` as an HTML page (a string)."""
-    nodes = _entities(graph)
-    edges = [
+def _entities(graph: Graph) -> dict[URIRef, dict]:
+    """Class, name, aliases, facts and evidence of every entity, read from the graph."""
+    sentences: dict[URIRef, list[str]] = {}
+    for mention in graph.subjects(RDF.type, CKG.Mention):
+        entity = graph.value(mention, CKG.mentionOf)
+        sentence = _value(graph, mention, CKG.sentence)
+        seen = sentences.setdefault(entity, [])
+        if sentence and sentence not in seen:
+            seen.append(sentence)
+    found = {}
+    for cls in ENTITY_CLASSES:
+        for node in graph.subjects(RDF.type, CKG[cls]):
+            facts = []
+            for amount in graph.objects(node, CKG.investment):
+                facts.append(f"投资 investment: {_value(graph, amount, SDO.value)} 元")
+            for quantity in graph.objects(node, CKG.capacity):
+                facts.append(f"规模 capacity: {_value(graph, quantity, SDO.value)} {_value(graph, quantity, SDO.unitText)}")
+            for status in graph.objects(node, CKG.status):
+                facts.append(f"状态 status: {graph.value(status, SKOS.prefLabel) or status.split('/')[-1]}")
+            found[node] = {
+                "cls": cls,
+                "label": _value(graph, node, RDFS.label) or str(node),
+                "aliases": sorted(str(a) for a in graph.objects(node, SKOS.altLabel)),
+                "facts": sorted(set(facts)),
+                "evidence": sorted(sentences.get(node, []), key=len)[:2],
+                "code": _value(graph, node, CKG.divisionCode),
+            }
+    return found
+
+
+def _edges(graph: Graph, entities) -> list[tuple[URIRef, str, URIRef]]:
+    return sorted(
         (s, rel, o)
         for rel in RELATION_TYPES
         for s, o in graph.subject_objects(CKG[rel])
-        if s in nodes and o in nodes
-    ]
-    layout_graph = nx.Graph()
-    layout_graph.add_nodes_from(nodes)
-    layout_graph.add_edges_from((s, o) for s, _, o in edges)
-    positions = nx.spring_layout(layout_graph, seed=7, scale=60 * max(len(nodes), 1) ** 0.5) if nodes else {}
+        if s in entities and o in entities
+    )
 
-    net = Network(height="900px", width="100%", directed=True, cdn_resources="in_line", heading=html.escape(heading))
+
+def _counties_of(entities, edges) -> dict[URIRef, list[str]]:
+    """For each entity, the counties it belongs to: itself, what is in it, what it implements."""
+    links = nx.Graph()
+    links.add_nodes_from(entities)
+    links.add_edges_from((s, o) for s, _, o in edges)
+    counties: dict[URIRef, list[str]] = {node: [] for node in entities}
+    for county in (n for n, e in entities.items() if e["cls"] == "County"):
+        for node in nx.node_connected_component(links, county) & ({county} | set(links[county]) | _below(county, edges)):
+            counties[node].append(str(county))
+    return counties
+
+
+def _below(county, edges) -> set:
+    """Everything within two relation steps of a county: its townships' villages, its
+    enterprises' projects."""
+    first = {s for s, _, o in edges if o == county} | {o for s, rel, o in edges if s == county and rel == "implements"}
+    # The second step never goes back through implements: other counties run the same programmes.
+    return first | {s for s, rel, o in edges if o in first and rel != "implements"}
+
+
+def _details(entity: dict) -> str:
+    style = STYLES[entity["cls"]]
+    lines = [f"{entity['label']}", f"{style.label_zh} / {entity['cls']}" + (f"  {entity['code']}" if entity["code"] else "")]
+    if entity["aliases"]:
+        lines.append("别名 aliases: " + "、".join(entity["aliases"]))
+    lines += entity["facts"]
+    lines += [f"「{s}」" for s in entity["evidence"]]
+    return "\n".join(lines)
+
+
+def to_html(graph: Graph, *, heading: str = "countykg", keep: set[URIRef] | None = None) -> str:
+    """Render the entities and relations of ``graph`` (or the ``keep`` subset) as a page.
+
+    ``heading`` is shown as text in the explorer panel (and escaped in the page title).
+    """
+    entities = _entities(graph)
+    if keep is not None:
+        entities = {n: e for n, e in entities.items() if n in keep}
+    edges = _edges(graph, entities)
+    counties = _counties_of(entities, edges)
+    layout = nx.Graph()
+    layout.add_nodes_from(sorted(entities))
+    layout.add_edges_from((s, o) for s, _, o in edges)
+    size = max(len(entities), 1)
+    # Counties are hubs with hundreds of spokes: a long ideal edge length (k) spreads them.
+    positions = nx.spring_layout(layout, seed=7, iterations=50, k=3 / size**0.5, scale=120 * size**0.5) if entities else {}
+
+    # The title goes to the explorer panel: pyvis's template prints its heading twice.
+    net = Network(height="98vh", width="100%", directed=True, cdn_resources="in_line")
     net.toggle_physics(False)
-    ids = {node: i for i, node in enumerate(sorted(nodes))}
-    for node, (label, name, aliases) in sorted(nodes.items()):
-        style = STYLES[label]
-        x, y = positions[node]
-        title = f"{style.label_zh} / {label}\n{name}" + (f"\n别名: {'、'.join(aliases)}" if aliases else "")
-        net.add_node(
-            ids[node], label=html.escape(name), title=html.escape(title), color=style.color,
-            shape=style.shape, x=float(x), y=float(y), group=label,
-        )
-    # Filling the edge list directly: Network.add_edge scans every edge for duplicates.
+    net.options.edges.smooth.enabled = False  # straight edges draw far faster than curves
+    ids = {node: i for i, node in enumerate(sorted(entities))}
+    # Filling the lists directly: Network.add_node and add_edge scan every item for duplicates.
+    net.nodes = [
+        {
+            "id": ids[node], "label": e["label"], "title": _details(e), "details": _details(e),
+            "color": STYLES[e["cls"]].color, "shape": STYLES[e["cls"]].shape, "cls": e["cls"],
+            "group": e["cls"], "counties": counties[node],
+            "x": float(positions[node][0]), "y": float(positions[node][1]),
+        }
+        for node, e in sorted(entities.items())
+    ]
+    net.node_ids = [n["id"] for n in net.nodes]
     net.edges = [
         {"from": ids[s], "to": ids[o], "label": EDGE_LABELS[rel], "title": rel, "arrows": "to"}
-        for s, rel, o in sorted(edges)
+        for s, rel, o in edges
     ]
-    return _REMOTE_TAG.sub("", net.generate_html())
+    meta = {
+        "title": heading,
+        "classes": [
+            {"cls": c, "zh": STYLES[c].label_zh, "color": STYLES[c].color, "count": sum(e["cls"] == c for e in entities.values())}
+            for c in ENTITY_CLASSES
+        ],
+        "counties": [{"id": str(n), "label": e["label"]} for n, e in sorted(entities.items(), key=lambda kv: kv[1]["label"]) if e["cls"] == "County"],
+    }
+    # JSON in a script: "</" and "<!--" must not appear literally inside it.
+    meta_json = json.dumps(meta, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    page = _REMOTE_TAG.sub("", net.generate_html())
+    page = page.replace("<head>", f"<head>\n<title>{html.escape(heading)}</title>", 1)
+    return page.replace("</body>", _EXPLORER.replace("KG_META", meta_json) + "</body>", 1)
+
+
+def county_pages(graph: Graph) -> dict[str, str]:
+    """One page per county: the county and everything linked to it. Keys are division codes."""
+    entities = _entities(graph)
+    edges = _edges(graph, entities)
+    counties = _counties_of(entities, edges)
+    pages = {}
+    for node, e in entities.items():
+        if e["cls"] == "County":
+            keep = {n for n, cs in counties.items() if str(node) in cs}
+            keep |= {o for s, rel, o in edges if s == node and rel == "partOf"}
+            keep |= {o for s, rel, o in edges if s in keep and rel == "partOf"}
+            pages[e["code"] or str(node).rsplit("/", 1)[-1]] = to_html(graph, heading=f"countykg · {e['label']}", keep=keep)
+    return pages
