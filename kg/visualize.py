@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from dataclasses import dataclass
 
@@ -183,6 +184,41 @@ def _below(county, edges) -> set:
     return first | {s for s, rel, o in edges if o in first and rel != "implements"}
 
 
+SPRING_LIMIT = 500  # above this many nodes, force-directed layout costs seconds (and scipy)
+
+
+def _layout(entities, edges, counties) -> dict:
+    """Positions for every node, computed here so that the browser need not simulate.
+
+    Up to SPRING_LIMIT nodes: networkx's force-directed layout. Beyond: each county's
+    members on a sunflower spiral around it, the counties on a grid (linear time).
+    """
+    if not entities:
+        return {}
+    size = len(entities)
+    if size <= SPRING_LIMIT:
+        layout = nx.Graph()
+        layout.add_nodes_from(sorted(entities))
+        layout.add_edges_from((s, o) for s, _, o in edges)
+        # Counties are hubs with hundreds of spokes: a long ideal edge length (k) spreads them.
+        return nx.spring_layout(layout, seed=7, iterations=50, k=3 / size**0.5, scale=120 * size**0.5)
+    groups: dict[str, list] = {}
+    for node in sorted(entities):
+        home = counties[node][0] if counties[node] else ""
+        groups.setdefault(home, []).append(node)
+    columns = max(1, round(len(groups) ** 0.5))
+    cell = 40 * max(len(members) for members in groups.values()) ** 0.5
+    positions = {}
+    golden = 2.399963  # the golden angle, in radians: an even sunflower spiral
+    for index, (home, members) in enumerate(sorted(groups.items())):
+        cx, cy = (index % columns) * cell, (index // columns) * cell
+        members = sorted(members, key=lambda n: str(n) != home)  # the county at the centre
+        for k, node in enumerate(members):
+            radius = 18 * k**0.5
+            positions[node] = (cx + radius * math.cos(k * golden), cy + radius * math.sin(k * golden))
+    return positions
+
+
 def _details(entity: dict) -> str:
     style = STYLES[entity["cls"]]
     lines = [f"{entity['label']}", f"{style.label_zh} / {entity['cls']}" + (f"  {entity['code']}" if entity["code"] else "")]
@@ -203,12 +239,7 @@ def to_html(graph: Graph, *, heading: str = "countykg", keep: set[URIRef] | None
         entities = {n: e for n, e in entities.items() if n in keep}
     edges = _edges(graph, entities)
     counties = _counties_of(entities, edges)
-    layout = nx.Graph()
-    layout.add_nodes_from(sorted(entities))
-    layout.add_edges_from((s, o) for s, _, o in edges)
-    size = max(len(entities), 1)
-    # Counties are hubs with hundreds of spokes: a long ideal edge length (k) spreads them.
-    positions = nx.spring_layout(layout, seed=7, iterations=50, k=3 / size**0.5, scale=120 * size**0.5) if entities else {}
+    positions = _layout(entities, edges, counties)
 
     # The title goes to the explorer panel: pyvis's template prints its heading twice.
     net = Network(height="98vh", width="100%", directed=True, cdn_resources="in_line")
