@@ -158,3 +158,13 @@ def format_triples(result: Result) -> str:
 
 
 FORMATS = {"table": format_table, "csv": format_csv, "json": format_json}
+
+
+def records(result: Result) -> list[dict[str, str]]:
+    """SELECT rows as dicts of readable strings (for pandas: ``DataFrame(records(result))``)."""
+    return [{v: term_text(t) for v, t in zip(result.variables, row)} for row in result.rows]
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    """Run a SELECT query (text or .rq path) and return its rows as dicts."""
+    return records(run(store, read_query(query)))
