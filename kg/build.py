@@ -20,6 +20,9 @@ from kg.places import gazetteer
 from kg.relations import find_relations
 from kg.resolve import resolve
 from kg.types import Document, Extraction, KnowledgeBase
+from kg.vocab import ID
+
+GRAPH_NAME = ID["graph"]
 
 
 @dataclass
@@ -38,6 +41,11 @@ class BuildResult:
             "relations": dict(sorted(Counter(r.type for r in self.kb.relations).items())),
             "seconds": round(self.seconds, 2),
         }
+
+
+def new_graph() -> Graph:
+    """An rdflib Graph held in an Oxigraph store (oxrdflib): fast to fill and to write."""
+    return Graph(store="Oxigraph", identifier=GRAPH_NAME)
 
 
 def make_document(path: Path, raw: str) -> Document:
@@ -97,7 +105,7 @@ def build(
     if not extractions:
         raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
     kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
-    graph = rdf.to_graph(kb)
+    graph = rdf.to_graph(kb, new_graph())
     result = BuildResult(kb, graph, skipped)
     if out_dir is not None:
         out = Path(out_dir)

@@ -204,9 +204,10 @@ class ProjectOwners:
         chosen = list(doc.spans.get(ENTITIES, []))
         places = [s for s in chosen + list(doc.spans.get(CANDIDATES, [])) if s.label_ in DIVISION_CLASSES]
         taken = {_chars(s) for s in chosen if s.label_ == "Enterprise"}
+        text = doc.text  # Doc.text joins every token each time it is read
         for project in [s for s in chosen if s.label_ == "Project"]:
             start, end = _chars(project)
-            if any(route in doc.text[start:end] for route in self.routes):
+            if any(route in text[start:end] for route in self.routes):
                 continue
             tokens = [t for t in doc[project.start : project.end] if start <= t.idx and t.idx + len(t) <= end]
             first = 0
@@ -255,11 +256,13 @@ def mentions_from_doc(doc: Doc, doc_id: str) -> tuple[tuple[Sentence, ...], tupl
                 index = i
         return index
 
+    text = doc.text  # Doc.text joins every token each time it is read
+
     def to_mention(span: Span) -> Mention:
         start, end = _chars(span)
         return Mention(
             doc_id=doc_id,
-            text=doc.text[start:end],
+            text=text[start:end],
             label=span.label_,
             start=start,
             end=end,

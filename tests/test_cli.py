@@ -39,7 +39,7 @@ def test_cli_build_reports_a_missing_path_without_traceback(tmp_path, capsys):
 
 
 def test_cli_interrupted_write_leaves_the_previous_graph_whole(tmp_path, monkeypatch):
-    from rdflib import Graph
+    import kg.export
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(ARTICLE, encoding="utf-8")
@@ -49,7 +49,7 @@ def test_cli_interrupted_write_leaves_the_previous_graph_whole(tmp_path, monkeyp
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Graph, "serialize", broken)
+    monkeypatch.setattr(kg.export, "serialize", broken)
     with pytest.raises(KeyboardInterrupt):
         main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert (tmp_path / "out" / "kg.ttl").read_bytes() == before
