@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -50,7 +51,7 @@ def new_graph() -> Graph:
 
 def make_document(path: Path, raw: str) -> Document:
     text, origin = normalize(raw)
-    return Document(doc_id=path.stem, source_file=path.name, raw=raw, text=text, origin=origin)
+    return Document(doc_id=path.stem, source_file=path.name, text=text, origin=array("i", origin))
 
 
 def extract(documents: Iterable[Document], nlp=None) -> Iterable[Extraction]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,18 +20,18 @@ RELATION_TYPES: tuple[str, ...] = ("locatedIn", "partOf", "implements", "develop
 class Document:
     """One article after normalisation.
 
-    ``origin[i]`` is the offset in ``raw`` of character ``text[i]``, so every offset into
-    ``text`` can be mapped back into the original file (provenance).
+    ``origin[i]`` is the offset in the decoded original file of character ``text[i]``, so
+    every offset into ``text`` can be mapped back into the original file (provenance). It is
+    an ``array('i')``: four bytes a character, where a tuple would take some thirty-six.
     """
 
     doc_id: str  # file stem, e.g. "000_bf441c48083cf4d1"
     source_file: str  # file name, e.g. "000_bf441c48083cf4d1.txt" -> ckg:sourceFile
-    raw: str  # the decoded file as it was
     text: str  # normalised text that all offsets below index
-    origin: tuple[int, ...] = field(repr=False, default=())
+    origin: Sequence[int] = field(repr=False, default=())
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a ``[start, end)`` span of ``text`` to the span of ``raw`` it came from."""
+        """Map a ``[start, end)`` span of ``text`` to the span of the original file it came from."""
         if not self.origin or start >= end:
             return start, end
         return self.origin[start], self.origin[end - 1] + 1

@@ -11,7 +11,7 @@ def mention(doc, text, label, start=0, key="", aliases=()):
 
 
 def extraction(doc, mentions, relations=()):
-    document = Document(doc, f"{doc}.txt", "", "")
+    document = Document(doc, f"{doc}.txt", "")
     return Extraction(document, (), tuple(mentions), tuple(relations))
 
 
