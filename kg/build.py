@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from kg import export, rdf, visualize
 from kg.entities import mentions_from_doc
 from kg.errors import InputError
 from kg.facts import find_facts
+from kg.cache import ExtractionCache
 from kg.load import MAX_BYTES, find_articles, iter_texts
 from kg.normalize import normalize
 from kg.places import gazetteer
@@ -54,20 +57,52 @@ def make_document(path: Path, raw: str) -> Document:
     return Document(doc_id=path.stem, source_file=path.name, text=text, origin=array("i", origin))
 
 
-def extract(documents: Iterable[Document], nlp=None) -> Iterable[Extraction]:
-    """Run the spaCy pipeline over documents, one Doc in memory at a time."""
+def extract(documents: Iterable[Document], nlp=None) -> Iterator[Extraction]:
+    """Run the spaCy pipeline over documents, one Doc in memory at a time.
+
+    The pipeline is built when the first document arrives: a build whose articles all come
+    from the cache never loads it.
+    """
+    documents = iter(documents)
+    first = next(documents, None)
+    if first is None:
+        return
     if nlp is None:
         from kg.nlp import make_nlp
 
         nlp = make_nlp()
     places = gazetteer()
-    documents = iter(documents)
-    pending = ((d.text, d) for d in documents)
+    pending = ((d.text, d) for d in itertools.chain([first], documents))
     for doc, document in nlp.pipe(pending, as_tuples=True):
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
         relations = find_relations(mentions, nested, places, sentences, document.text)
         facts = find_facts(document.text, sentences, mentions)
         yield Extraction(document, sentences, mentions, relations, nested, facts)
+
+
+_WORKER_NLP = None
+
+
+def _start_worker() -> None:
+    global _WORKER_NLP
+    from kg.nlp import make_nlp
+
+    _WORKER_NLP = make_nlp()
+
+
+def _extract_one(document: Document) -> Extraction:
+    return next(extract([document], _WORKER_NLP))
+
+
+def extract_parallel(documents: Iterable[Document], jobs: int) -> Iterator[Extraction]:
+    """``extract`` in ``jobs`` worker processes, each with its own pipeline.
+
+    Documents stream through the pool; results come back as they are done (resolution does
+    not depend on their order).
+    """
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker) as pool:
+        yield from pool.imap_unordered(_extract_one, documents, chunksize=4)
 
 
 def build(
@@ -78,12 +113,16 @@ def build(
     progress: Callable[[Iterable], Iterable] | None = None,
     formats: Iterable[str] = ("ttl",),
     html_per_county: bool = False,
+    jobs: int = 1,
+    cache: ExtractionCache | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the articles under ``paths``; write it to ``out_dir``.
 
     Writes ``kg.ttl`` (and ``kg.nt``, ``kg.jsonld``, ``kg.graphml`` for the other ``formats``)
-    and ``graph.html`` (and ``counties/<code>.html``, one page per county, on request). Files that cannot be read are skipped and reported in
-    ``BuildResult.skipped``.
+    and ``graph.html`` (and ``counties/<code>.html``, one page per county, on request).
+    Files that cannot be read are skipped and reported in ``BuildResult.skipped``. With
+    ``jobs`` > 1 articles are extracted in that many processes; with a ``cache``, articles
+    extracted before (same text, same extractor) are taken from it.
 
     Raises:
         InputError: a path does not exist, or no article could be read.
@@ -94,15 +133,33 @@ def build(
         raise InputError("no .txt articles found in " + ", ".join(map(str, paths)))
     skipped: list[InputError] = []
 
-    def documents() -> Iterable[Document]:
+    cached: list[Extraction] = []
+    keys: dict[str, str] = {}  # doc_id -> cache key of the text it was read from
+
+    def documents() -> Iterator[Document]:
+        """Readable articles that the cache does not already hold."""
         items = iter_texts(files, max_bytes=max_bytes)
         for path, text in progress(items) if progress else items:
             if isinstance(text, InputError):
                 skipped.append(text)
+                continue
+            if cache is None:
+                yield make_document(path, text)
+                continue
+            keys[path.stem] = cache.key(path.name, text)
+            hit = cache.get(keys[path.stem])
+            if hit is not None and hit.document.doc_id == path.stem:
+                cached.append(hit)
             else:
                 yield make_document(path, text)
 
-    extractions = list(extract(documents()))
+    fresh = extract_parallel(documents(), jobs) if jobs > 1 else extract(documents())
+    extractions = []
+    for extraction in fresh:
+        if cache:
+            cache.put(keys[extraction.document.doc_id], extraction)
+        extractions.append(extraction)
+    extractions = cached + extractions
     if not extractions:
         raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
     kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})

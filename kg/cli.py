@@ -33,9 +33,14 @@ def _build(args: argparse.Namespace) -> int:
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise KgError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    from pathlib import Path
+
+    from kg.cache import ExtractionCache
+
+    cache = None if args.no_cache else ExtractionCache(Path(args.out) / ".cache")
     result = build(
         args.paths, args.out, max_bytes=args.max_bytes, progress=progress, formats=formats,
-        html_per_county=args.html_per_county,
+        html_per_county=args.html_per_county, jobs=args.jobs, cache=cache,
     )
     for error in result.skipped:
         print(f"kg: skipped: {error}", file=sys.stderr)
@@ -117,6 +122,11 @@ def parser() -> argparse.ArgumentParser:
         help="graph formats to write, comma-separated: ttl (always), nt, jsonld, graphml (default: ttl)",
     )
     build.add_argument("--html-per-county", action="store_true", help="also write counties/<code>.html, one page per county")
+    build.add_argument("--jobs", "-j", type=int, default=1, help="extract articles in this many processes (default: 1)")
+    build.add_argument(
+        "--no-cache", action="store_true",
+        help="extract every article again (by default OUT/.cache keeps each article's extraction)",
+    )
     build.set_defaults(run=_build)
     evaluate = commands.add_parser("eval", help="score a graph against gold annotations (P/R/F1 per class)")
     evaluate.add_argument("gold", nargs="+", help="gold .json files or folders of them")

@@ -1,0 +1,49 @@
+"""Extractions cached by content: an unchanged article is not read again.
+
+The key of an article is a digest of its file name, its decoded text and the *extractor
+version*: a digest of the code and rule files that decide what is extracted. Changing one
+article re-extracts that article; changing a rule re-extracts everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+from kg.export import write_atomic
+from kg.types import Extraction
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted([*PACKAGE.glob("*.py"), *(PACKAGE / "rules").rglob("*.t*")]):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ExtractionCache:
+    """Pickled Extractions in a folder, one file per article version."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def key(self, source_file: str, text: str) -> str:
+        digest = hashlib.sha256(f"{extractor_version()}\x1f{source_file}\x1f".encode())
+        digest.update(text.encode("utf-8"))
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Extraction | None:
+        path = self.folder / f"{key}.pickle"
+        try:
+            return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None  # absent or unreadable: extract again
+
+    def put(self, key: str, extraction: Extraction) -> None:
+        write_atomic(self.folder / f"{key}.pickle", pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,58 @@
+"""Parallel and incremental builds give the same graph as a plain one."""
+
+from __future__ import annotations
+
+import shutil
+
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg.build import build
+from kg.cache import ExtractionCache
+
+
+def _graph(path) -> Graph:
+    return Graph().parse(path / "kg.ttl")
+
+
+def test_build_in_two_processes_equals_one(seeds_dir, tmp_path):
+    one = build([seeds_dir], tmp_path / "one")
+    two = build([seeds_dir], tmp_path / "two", jobs=2)
+    assert len(two.kb.extractions) == 5
+    assert isomorphic(_graph(tmp_path / "one"), _graph(tmp_path / "two"))
+    assert one.summary()["entities"] == two.summary()["entities"]
+
+
+def test_build_reuses_cached_extractions_and_redoes_a_changed_article(seeds_dir, tmp_path, monkeypatch):
+    articles = tmp_path / "articles"
+    shutil.copytree(seeds_dir, articles)
+    cache = ExtractionCache(tmp_path / "cache")
+    build([articles], tmp_path / "first", cache=cache)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 5
+
+    import kg.nlp
+
+    def no_pipeline(**_):
+        raise AssertionError("an unchanged corpus must not load the pipeline")
+
+    monkeypatch.setattr(kg.nlp, "make_nlp", no_pipeline)
+    build([articles], tmp_path / "second", cache=cache)
+    assert isomorphic(_graph(tmp_path / "first"), _graph(tmp_path / "second"))
+
+    monkeypatch.undo()
+    changed = articles / "002_df2e440fabba4e5e.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n兴县新建石门光伏电站项目。", encoding="utf-8")
+    extracted = []
+    import kg.build
+
+    original = kg.build.extract
+
+    def counting(documents, nlp=None):
+        for extraction in original(documents, nlp):
+            extracted.append(extraction.document.doc_id)
+            yield extraction
+
+    monkeypatch.setattr(kg.build, "extract", counting)
+    third = build([articles], tmp_path / "third", cache=cache)
+    assert extracted == ["002_df2e440fabba4e5e"]
+    assert "石门光伏电站项目" in {e.name for e in third.kb.entities}
