@@ -53,7 +53,7 @@ def test_cli_interrupted_write_leaves_the_previous_graph_whole(tmp_path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert (tmp_path / "out" / "kg.ttl").read_bytes() == before
-    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []  # no half-written file
 
 
 def test_cli_help_works_for_every_command(capsys):
