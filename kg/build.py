@@ -47,9 +47,17 @@ class BuildResult:
         }
 
 
-def new_graph() -> Graph:
-    """An rdflib Graph held in an Oxigraph store (oxrdflib): fast to fill and to write."""
-    return Graph(store="Oxigraph", identifier=GRAPH_NAME)
+def new_graph(store_dir: str | Path | None = None) -> Graph:
+    """An rdflib Graph held in an Oxigraph store (oxrdflib): fast to fill and to write.
+
+    With ``store_dir`` the store lives on disk there (and is emptied of an earlier build),
+    for ``kg query`` and ``kg serve`` to use directly.
+    """
+    graph = Graph(store="Oxigraph", identifier=GRAPH_NAME)
+    if store_dir is not None:
+        graph.open(str(store_dir), create=not Path(store_dir).exists())
+        graph.remove((None, None, None))
+    return graph
 
 
 def make_document(path: Path, raw: str) -> Document:
@@ -115,6 +123,7 @@ def build(
     html_per_county: bool = False,
     jobs: int = 1,
     cache: ExtractionCache | None = None,
+    store_dir: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the articles under ``paths``; write it to ``out_dir``.
 
@@ -122,7 +131,8 @@ def build(
     and ``graph.html`` (and ``counties/<code>.html``, one page per county, on request).
     Files that cannot be read are skipped and reported in ``BuildResult.skipped``. With
     ``jobs`` > 1 articles are extracted in that many processes; with a ``cache``, articles
-    extracted before (same text, same extractor) are taken from it.
+    extracted before (same text, same extractor) are taken from it. With ``store_dir`` the
+    graph is also kept in an on-disk Oxigraph store there.
 
     Raises:
         InputError: a path does not exist, or no article could be read.
@@ -163,7 +173,7 @@ def build(
     if not extractions:
         raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
     kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
-    graph = rdf.to_graph(kb, new_graph())
+    graph = rdf.to_graph(kb, new_graph(store_dir))
     result = BuildResult(kb, graph, skipped)
     if out_dir is not None:
         out = Path(out_dir)

@@ -40,8 +40,10 @@ def _build(args: argparse.Namespace) -> int:
     cache = None if args.no_cache else ExtractionCache(Path(args.out) / ".cache")
     result = build(
         args.paths, args.out, max_bytes=args.max_bytes, progress=progress, formats=formats,
-        html_per_county=args.html_per_county, jobs=args.jobs, cache=cache,
+        html_per_county=args.html_per_county, jobs=args.jobs, cache=cache, store_dir=args.store,
     )
+    if args.store:
+        result.graph.close()  # flush the on-disk store
     for error in result.skipped:
         print(f"kg: skipped: {error}", file=sys.stderr)
     summary = result.summary()
@@ -87,7 +89,8 @@ def _query(args: argparse.Namespace) -> int:
 
     text = read_query(args.query)
     result = run(load_store(args.graph), text)
-    print(FORMATS[args.format](result))
+    output = FORMATS[args.format](result)
+    print(output, end="" if output.endswith("\n") else "\n")
     return 0
 
 
@@ -110,6 +113,14 @@ def _validate(args: argparse.Namespace) -> int:
     return 4
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from kg.query import load_store
+    from kg.serve import serve
+
+    serve(load_store(args.graph), host=args.host, port=args.port)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description="countykg: Chinese county news -> knowledge graph")
     commands = top.add_subparsers(dest="command", required=True)
@@ -122,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
         help="graph formats to write, comma-separated: ttl (always), nt, jsonld, graphml (default: ttl)",
     )
     build.add_argument("--html-per-county", action="store_true", help="also write counties/<code>.html, one page per county")
+    build.add_argument("--store", metavar="DIR", help="also keep the graph in an on-disk Oxigraph store in DIR (for kg query, kg serve)")
     build.add_argument("--jobs", "-j", type=int, default=1, help="extract articles in this many processes (default: 1)")
     build.add_argument(
         "--no-cache", action="store_true",
@@ -136,10 +148,15 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     evaluate.set_defaults(run=_eval)
     query = commands.add_parser("query", help="run a SPARQL query (SELECT, ASK, CONSTRUCT) on a graph file")
-    query.add_argument("graph", help="graph file: .ttl, .nt, .jsonld … (e.g. output/kg.ttl)")
+    query.add_argument("graph", help="graph file (.ttl, .nt, .jsonld …) or a store folder made by kg build --store")
     query.add_argument("query", help="the query, or a .rq file holding it")
     query.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     query.set_defaults(run=_query)
+    server = commands.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a store folder or graph file")
+    server.add_argument("graph", help="a store folder made by kg build --store, or a graph file")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    server.add_argument("--port", type=int, default=7878)
+    server.set_defaults(run=_serve)
     check = commands.add_parser("validate", help="check a graph against the SHACL shapes (ontology/shapes.ttl)")
     check.add_argument("graph", help="graph file, e.g. output/kg.ttl")
     check.add_argument("--shapes", help="SHACL shapes (default: ontology/shapes.ttl)")

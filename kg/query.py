@@ -46,8 +46,15 @@ class Result:
 
 
 def load_store(path: str | Path) -> ox.Store:
-    """An in-memory store holding the graph file at ``path`` (format from its extension)."""
+    """A store for ``path``: a store folder made by ``kg build --store`` is opened in place
+    (read-only, so a running build or server is not disturbed); a graph file is loaded into
+    memory (format from its extension)."""
     path = Path(path)
+    if path.is_dir():
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as error:
+            raise KgError(f"{path}: not an Oxigraph store folder ({error})") from None
     if not path.is_file():
         raise KgError(f"{path}: no such graph file (run `kg build` first, or give the path of a .ttl file)")
     rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
@@ -76,7 +83,8 @@ def run(store: ox.Store, query: str) -> Result:
         QueryError: the query does not parse (the message gives line and column).
     """
     try:
-        answer = store.query(query)
+        # kg build keeps the graph in a named graph of the store: query all graphs at once.
+        answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as error:
         message = str(error)
         position = _POSITION.search(message)

@@ -1,0 +1,96 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over an Oxigraph store (standard library HTTP).
+
+GET  /query?query=…                                   (URL-encoded query)
+POST /query  with ``application/sparql-query`` body, or a form with ``query=…``
+
+SELECT and ASK answer in SPARQL JSON results by default, or CSV, TSV or XML by the Accept
+header; CONSTRUCT and DESCRIBE answer in Turtle (or N-Triples on request). Clients such as
+YASGUI or Jena's can use it. It listens on the loopback address unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pyoxigraph as ox
+
+RESULTS = [
+    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    ("application/json", ox.QueryResultsFormat.JSON),
+    ("text/csv", ox.QueryResultsFormat.CSV),
+    ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+]
+GRAPHS = [("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES)]
+
+
+def _choose(accept: str, options):
+    for media, fmt in options:
+        if media in accept:
+            return media, fmt
+    return options[0]
+
+
+def make_handler(store: ox.Store):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "countykg"
+
+        def _answer(self, status: int, body: bytes, media: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", f"{media}; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Access-Control-Allow-Origin", "*")  # browser clients (YASGUI)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _query(self, query: str | None) -> None:
+            if not query:
+                self._answer(400, b"missing query parameter\n", "text/plain")
+                return
+            try:
+                result = store.query(query, use_default_graph_as_union=True)
+            except SyntaxError as error:
+                self._answer(400, f"query syntax error: {error}\n".encode(), "text/plain")
+                return
+            accept = self.headers.get("Accept", "")
+            if isinstance(result, ox.QueryTriples):
+                media, fmt = _choose(accept, GRAPHS)
+            else:
+                media, fmt = _choose(accept, RESULTS)
+            self._answer(200, result.serialize(format=fmt), media)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            url = urlparse(self.path)
+            if url.path not in ("/query", "/sparql"):
+                self._answer(404, b"SPARQL endpoint: /query\n", "text/plain")
+                return
+            self._query(parse_qs(url.query).get("query", [None])[0])
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8")
+            kind = self.headers.get("Content-Type", "")
+            query = body if kind.startswith("application/sparql-query") else parse_qs(body).get("query", [None])[0]
+            self._query(query)
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002
+            sys.stderr.write("kg serve: " + format % args + "\n")
+
+    return Handler
+
+
+def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878) -> ThreadingHTTPServer:
+    return ThreadingHTTPServer((host, port), make_handler(store))
+
+
+def serve(store: ox.Store, host: str = "127.0.0.1", port: int = 7878) -> None:
+    server = make_server(store, host, port)
+    print(f"kg serve: SPARQL endpoint at http://{host}:{server.server_port}/query (Ctrl-C stops it)", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

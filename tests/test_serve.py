@@ -1,0 +1,70 @@
+"""kg build --store keeps an Oxigraph store; kg query reads it; kg serve answers SPARQL over HTTP."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from kg.build import build
+from kg.cli import main
+from kg.query import load_store
+from kg.serve import make_server
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/countykg/ontology#County> }"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, seeds_dir):
+    folder = tmp_path_factory.mktemp("store")
+    result = build([seeds_dir / "000_bf441c48083cf4d1.txt"], folder / "out", store_dir=folder / "store")
+    result.graph.close()
+    return folder / "store"
+
+
+def test_store_answers_kg_query_and_a_rebuild_replaces_it(store_dir, seeds_dir, capsys):
+    assert main(["query", str(store_dir), COUNT, "-f", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "1"]
+    again = build([seeds_dir / "000_bf441c48083cf4d1.txt"], store_dir.parent / "out2", store_dir=store_dir)
+    size = len(again.graph)
+    again.graph.close()
+    assert main(["query", str(store_dir), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == str(size)  # not twice as many
+
+
+@pytest.fixture(scope="module")
+def endpoint(store_dir):
+    server = make_server(load_store(store_dir), port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/query"
+    server.shutdown()
+    server.server_close()
+
+
+def test_serve_get_select_as_sparql_json(endpoint):
+    with urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": COUNT}), timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("application/sparql-results+json")
+        data = json.loads(response.read())
+    assert data["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_serve_post_sparql_query_as_csv_and_construct_as_turtle(endpoint):
+    request = urllib.request.Request(endpoint, data=COUNT.encode(), headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read().decode().splitlines() == ["n", "1"]
+    construct = "CONSTRUCT { ?c ?p ?o } WHERE { ?c <https://w3id.org/countykg/ontology#divisionCode> ?code ; ?p ?o }"
+    form = urllib.parse.urlencode({"query": construct}).encode()
+    with urllib.request.urlopen(urllib.request.Request(endpoint, data=form), timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")
+        assert "141130" in response.read().decode()
+
+
+def test_serve_syntax_error_is_a_400(endpoint):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE {"}), timeout=10)
+    assert error.value.code == 400
