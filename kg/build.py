@@ -14,7 +14,6 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import export, rdf, visualize
-from kg.entities import mentions_from_doc
 from kg.errors import InputError
 from kg.facts import find_facts
 from kg.cache import ExtractionCache
@@ -75,6 +74,8 @@ def extract(documents: Iterable[Document], nlp=None) -> Iterator[Extraction]:
     first = next(documents, None)
     if first is None:
         return
+    from kg.entities import mentions_from_doc  # spaCy loads only when there is work for it
+
     if nlp is None:
         from kg.nlp import make_nlp
 
@@ -124,6 +125,8 @@ def build(
     jobs: int = 1,
     cache: ExtractionCache | None = None,
     store_dir: str | Path | None = None,
+    engine: str = "local",
+    dask_scheduler: str | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the articles under ``paths``; write it to ``out_dir``.
 
@@ -132,7 +135,8 @@ def build(
     Files that cannot be read are skipped and reported in ``BuildResult.skipped``. With
     ``jobs`` > 1 articles are extracted in that many processes; with a ``cache``, articles
     extracted before (same text, same extractor) are taken from it. With ``store_dir`` the
-    graph is also kept in an on-disk Oxigraph store there.
+    graph is also kept in an on-disk Oxigraph store there. ``engine="dask"`` runs extraction
+    as Dask tasks (local processes, or the cluster at ``dask_scheduler``).
 
     Raises:
         InputError: a path does not exist, or no article could be read.
@@ -163,7 +167,14 @@ def build(
             else:
                 yield make_document(path, text)
 
-    fresh = extract_parallel(documents(), jobs) if jobs > 1 else extract(documents())
+    if engine == "dask":
+        from kg.engines import extract_with_dask
+
+        fresh = extract_with_dask(documents(), scheduler=dask_scheduler)
+    elif jobs > 1:
+        fresh = extract_parallel(documents(), jobs)
+    else:
+        fresh = extract(documents())
     extractions = []
     for extraction in fresh:
         if cache:

@@ -41,6 +41,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build(
         args.paths, args.out, max_bytes=args.max_bytes, progress=progress, formats=formats,
         html_per_county=args.html_per_county, jobs=args.jobs, cache=cache, store_dir=args.store,
+        engine=args.engine, dask_scheduler=args.dask_scheduler,
     )
     if args.store:
         result.graph.close()  # flush the on-disk store
@@ -135,6 +136,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--html-per-county", action="store_true", help="also write counties/<code>.html, one page per county")
     build.add_argument("--store", metavar="DIR", help="also keep the graph in an on-disk Oxigraph store in DIR (for kg query, kg serve)")
     build.add_argument("--jobs", "-j", type=int, default=1, help="extract articles in this many processes (default: 1)")
+    build.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="where extraction runs: local (this process or --jobs workers) or dask")
+    build.add_argument("--dask-scheduler", metavar="ADDRESS",
+                       help="with --engine dask: a Dask cluster's scheduler (tcp://host:8786); default: local processes")
     build.add_argument(
         "--no-cache", action="store_true",
         help="extract every article again (by default OUT/.cache keeps each article's extraction)",

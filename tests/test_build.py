@@ -56,3 +56,13 @@ def test_build_reuses_cached_extractions_and_redoes_a_changed_article(seeds_dir,
     third = build([articles], tmp_path / "third", cache=cache)
     assert extracted == ["002_df2e440fabba4e5e"]
     assert "石门光伏电站项目" in {e.name for e in third.kb.entities}
+
+
+def test_build_on_dask_equals_one_process(seeds_dir, tmp_path):
+    import pytest
+
+    pytest.importorskip("dask.bag", reason="dask is not installed (pip install -e '.[test]')")
+    build([seeds_dir], tmp_path / "one")
+    on_dask = build([seeds_dir], tmp_path / "dask", engine="dask")
+    assert len(on_dask.kb.extractions) == 5
+    assert isomorphic(_graph(tmp_path / "one"), _graph(tmp_path / "dask"))

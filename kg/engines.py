@@ -1,0 +1,55 @@
+"""Where per-article extraction runs: in this process, in local worker processes, or on Dask.
+
+All engines run the same function on each article (``build.extract``) and return the same
+Extractions; corpus-level resolution then merges them in the calling process.
+
+Dask was chosen over Ray and Spark because it is pure Python, installs from PyPI in seconds,
+runs the same code on a laptop (local scheduler) and on a cluster (``distributed``), and its
+bags map naturally onto "one task per batch of articles". Point it at a cluster with
+``--dask-scheduler tcp://HOST:8786`` (a running ``dask scheduler`` whose workers have countykg
+installed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kg.types import Document, Extraction
+
+ENGINES = ("local", "dask")
+
+
+def _extract_batch(documents: Iterable[Document]) -> list[Extraction]:
+    from kg.build import extract
+
+    return list(extract(documents, _worker_pipeline()))
+
+
+_PIPELINE = None
+
+
+def _worker_pipeline():
+    """One pipeline per worker process, built on its first batch."""
+    global _PIPELINE
+    if _PIPELINE is None:
+        from kg.nlp import make_nlp
+
+        _PIPELINE = make_nlp()
+    return _PIPELINE
+
+
+def extract_with_dask(documents: Iterable[Document], *, scheduler: str | None = None, partitions: int | None = None) -> Iterator[Extraction]:
+    """Extract on Dask: the local process scheduler by default, a cluster at ``scheduler``."""
+    import dask.bag as db
+
+    items = list(documents)
+    if not items:
+        return iter(())
+    bag = db.from_sequence(items, npartitions=partitions or min(len(items), 32))
+    extracted = bag.map_partitions(_extract_batch)
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            return iter(client.compute(extracted).result())
+    return iter(extracted.compute(scheduler="processes"))
