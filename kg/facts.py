@@ -25,19 +25,13 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", 
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Term:
+    """A status or an indicator: its id, labels, and the words that signal it in a text."""
+
     id: str
     label_zh: str
     label_en: str
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Status:
-    id: str
-    label_zh: str
-    label_en: str
-    cues: tuple[str, ...]
+    words: tuple[str, ...]  # a status's cue words, an indicator's names
 
 
 @dataclass(frozen=True)
@@ -46,10 +40,10 @@ class FactRules:
     capacity: re.Pattern[str]
     phase: re.Pattern[str]
     year: re.Pattern[str]
-    statuses: tuple[Status, ...]
+    statuses: tuple[Term, ...]
     statistic_value: re.Pattern[str]
     window: int
-    indicators: tuple[Indicator, ...]
+    indicators: tuple[Term, ...]
 
 
 def _compile(source: str, where: str) -> re.Pattern[str]:
@@ -70,10 +64,10 @@ def load_fact_rules(path: str | Path | None = None) -> FactRules:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         project, statistics = data["project"], data["statistics"]
         statuses = tuple(
-            Status(s["id"], s["label"]["zh"], s["label"]["en"], tuple(s["cues"])) for s in data["status"]
+            Term(s["id"], s["label"]["zh"], s["label"]["en"], tuple(s["cues"])) for s in data["status"]
         )
         indicators = tuple(
-            Indicator(i["id"], i["label"]["zh"], i["label"]["en"], tuple(i["names"])) for i in data["indicator"]
+            Term(i["id"], i["label"]["zh"], i["label"]["en"], tuple(i["names"])) for i in data["indicator"]
         )
     except FileNotFoundError:
         raise RuleError(f"{path}: rule file not found") from None
@@ -183,7 +177,7 @@ def _sentence_facts(text: str, sentence: Sentence, project: Mention, others: lis
                               start=sentence.start + nearest.start("amount"), end=sentence.start + nearest.end("amount"),
                               rule="fact.investment", **common))
     for status in rules.statuses:
-        cue = next((c for c in status.cues if c in words), None)
+        cue = next((c for c in status.words if c in words), None)
         if cue:
             at = sentence.start + words.index(cue)
             found.append(Fact(property="status", value=status.id, start=at, end=at + len(cue), rule="fact.status", **common))
@@ -206,7 +200,7 @@ def _statistics(text: str, sentences: tuple[Sentence, ...], county: Mention, rul
         earlier = [int(y["year"]) for y in rules.year.finditer(context)]
         years = list(rules.year.finditer(words))
         for indicator in rules.indicators:
-            for name in sorted(indicator.names, key=len, reverse=True):
+            for name in sorted(indicator.words, key=len, reverse=True):
                 at = words.find(name)
                 if at < 0:
                     continue

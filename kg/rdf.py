@@ -116,13 +116,7 @@ def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
             add_mention(m, iri)
 
     for relation in kb.relations:
-        head, prop, tail = entity_iri(relation.head), CKG[relation.type], entity_iri(relation.tail)
-        g.add((head, prop, tail))
-        statement = ID[f"statement/{short_hash(relation.head, relation.type, relation.tail, size=8)}"]
-        g.add((statement, RDF.type, RDF.Statement))
-        g.add((statement, RDF.subject, head))
-        g.add((statement, RDF.predicate, prop))
-        g.add((statement, RDF.object, tail))
+        statement = _statement(g, entity_iri(relation.head), CKG[relation.type], entity_iri(relation.tail))
         for evidence in relation.evidence:
             g.add((statement, PROV.wasDerivedFrom, mention_iri(evidence.head)))
             g.add((statement, PROV.wasDerivedFrom, mention_iri(evidence.tail)))
@@ -133,14 +127,17 @@ def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
     return out
 
 
-def _statement(g: Graph, subject: URIRef, predicate: URIRef, value, evidence: URIRef) -> None:
+def _statement(g: Graph, subject: URIRef, predicate: URIRef, value, evidence: URIRef | None = None) -> URIRef:
+    """Add a plain triple and its reification (an rdf:Statement), derived from ``evidence``."""
     g.add((subject, predicate, value))
     node = ID[f"statement/{short_hash(str(subject), str(predicate), str(value), size=8)}"]
     g.add((node, RDF.type, RDF.Statement))
     g.add((node, RDF.subject, subject))
     g.add((node, RDF.predicate, predicate))
     g.add((node, RDF.object, value))
-    g.add((node, PROV.wasDerivedFrom, evidence))
+    if evidence is not None:
+        g.add((node, PROV.wasDerivedFrom, evidence))
+    return node
 
 
 def _add_fact(g: Graph, item: EntityFact, add_evidence) -> None:
