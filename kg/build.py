@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import time
 from array import array
 from collections import Counter
@@ -89,31 +88,6 @@ def extract(documents: Iterable[Document], nlp=None) -> Iterator[Extraction]:
         yield Extraction(document, sentences, mentions, relations, nested, facts)
 
 
-_WORKER_NLP = None
-
-
-def _start_worker() -> None:
-    global _WORKER_NLP
-    from kg.nlp import make_nlp
-
-    _WORKER_NLP = make_nlp()
-
-
-def _extract_one(document: Document) -> Extraction:
-    return next(extract([document], _WORKER_NLP))
-
-
-def extract_parallel(documents: Iterable[Document], jobs: int) -> Iterator[Extraction]:
-    """``extract`` in ``jobs`` worker processes, each with its own pipeline.
-
-    Documents stream through the pool; results come back as they are done (resolution does
-    not depend on their order).
-    """
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker) as pool:
-        yield from pool.imap_unordered(_extract_one, documents, chunksize=4)
-
-
 def build(
     paths: Iterable[str | Path],
     out_dir: str | Path | None = None,
@@ -172,7 +146,9 @@ def build(
 
         fresh = extract_with_dask(documents(), scheduler=dask_scheduler)
     elif jobs > 1:
-        fresh = extract_parallel(documents(), jobs)
+        from kg.engines import extract_in_processes
+
+        fresh = extract_in_processes(documents(), jobs)
     else:
         fresh = extract(documents())
     extractions = []

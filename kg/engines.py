@@ -1,4 +1,4 @@
-"""Where per-article extraction runs: in this process, in local worker processes, or on Dask.
+"""Where per-article extraction runs: in local worker processes (``--jobs``) or on Dask.
 
 All engines run the same function on each article (``build.extract``) and return the same
 Extractions; corpus-level resolution then merges them in the calling process.
@@ -12,6 +12,7 @@ installed).
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator
 
 from kg.types import Document, Extraction
@@ -36,6 +37,21 @@ def _worker_pipeline():
 
         _PIPELINE = make_nlp()
     return _PIPELINE
+
+
+def _extract_one(document: Document) -> Extraction:
+    return _extract_batch([document])[0]
+
+
+def extract_in_processes(documents: Iterable[Document], jobs: int) -> Iterator[Extraction]:
+    """Extract in ``jobs`` local worker processes, each with its own pipeline.
+
+    Documents stream through the pool; results come back as they are done (resolution does
+    not depend on their order).
+    """
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap_unordered(_extract_one, documents, chunksize=4)
 
 
 def extract_with_dask(documents: Iterable[Document], *, scheduler: str | None = None, partitions: int | None = None) -> Iterator[Extraction]:
