@@ -47,10 +47,23 @@ def mention_iri(m: Mention) -> URIRef:
 
 
 class _Triples(list):
-    """Triples gathered first and written to the graph at once (see ``_write``)."""
+    """Triples gathered and written to the graph in batches (see ``_write``): bulk loading is
+    fast, and the batch size bounds the memory the terms take on a large corpus."""
+
+    BATCH = 100_000
+
+    def __init__(self, graph: Graph):
+        super().__init__()
+        self.graph = graph
 
     def add(self, triple) -> None:
         self.append(triple)
+        if len(self) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        _write(self.graph, self)
+        self.clear()
 
 
 def _write(graph: Graph, triples: list) -> None:
@@ -70,7 +83,7 @@ def _write(graph: Graph, triples: list) -> None:
 def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
     """Write the knowledge base into ``graph`` (a new in-memory graph by default)."""
     out = graph if graph is not None else Graph()
-    g = _Triples()
+    g = _Triples(out)
     for prefix, ns in (
         ("ckg", CKG), ("skos", SKOS), ("prov", PROV), ("kgid", ID), ("schema", SDO), ("qb", QB),
         ("sdmx-dimension", SDMX_DIMENSION), ("sdmx-measure", SDMX_MEASURE),
@@ -123,7 +136,7 @@ def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
             g.add((statement, CKG.extractedBy, Literal(evidence.rule)))
     for item in kb.facts:
         _add_fact(g, item, add_evidence)
-    _write(out, g)
+    g.flush()
     return out
 
 
