@@ -11,6 +11,7 @@ code), never on input order.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -46,13 +47,40 @@ def _division_name(mentions: list[Mention], official: str, label: str) -> str:
     return official
 
 
-def _group_in_document(mentions: list[Mention]) -> dict[str, str]:
-    """Map each surface form of one class in one document to the form it is an alias of."""
+_CAPACITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:万千瓦|千瓦|兆瓦|MW|万吨/年|吨/年|万吨级|万吨|吨|万亩|亩|万平方米|平方米|立方米|立方|m³)")
+
+
+def _project_key(name: str, places: tuple[str, ...]) -> str:
+    """A project's name without its place, capacity and head: 交口县棋盘山风电项目 and
+    棋盘山100兆瓦风电项目 both give 棋盘山风电."""
+    for place in places:
+        if name.startswith(place):
+            name = name[len(place) :]
+            break
+    return re.sub(r"(?:项目|工程)$", "", _CAPACITY.sub("", name))
+
+
+def _group_in_document(mentions: list[Mention], places: tuple[str, ...] = ()) -> dict[str, str]:
+    """Map each surface form of one class in one document to the form it is an alias of.
+
+    A shorter form contained in a longer one (once the company's organisational form is set
+    aside) is its alias; two project names that differ only in place, capacity or head noun
+    name one project (``places`` are the document's division names, longest first).
+    """
     forms = sorted({m.text for m in mentions}, key=lambda t: (-len(t), t))
+    projects = bool(mentions) and mentions[0].label == "Project"
     parent: dict[str, str] = {}
     for i, form in enumerate(forms):
         core = _core(form)
-        target = next((f for f in forms[:i] if len(core) >= 2 and core in f and parent.get(f, f) == f), None)
+        key = _project_key(form, places) if projects else ""
+        target = next(
+            (
+                f for f in forms[:i]
+                if parent.get(f, f) == f
+                and ((len(core) >= 2 and core in f) or (len(key) >= 3 and key == _project_key(f, places)))
+            ),
+            None,
+        )
         parent[form] = target or form
     return parent
 
@@ -73,7 +101,8 @@ def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) ->
                     groups[group].append(m)
                     key_of[(m.doc_id, label, m.text)] = group
                 continue
-            canonical_of = _group_in_document(mentions)
+            places = tuple(sorted({m.text for m in extraction.mentions if m.key}, key=len, reverse=True))
+            canonical_of = _group_in_document(mentions, places)
             for m in mentions:
                 canonical = canonical_of[m.text]
                 group = (label, name_key(canonical))

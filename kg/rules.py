@@ -113,7 +113,7 @@ class RuleSet:
             start, core_start = max(start, cut), max(core_start, cut)
         if rule.strip_leading:
             words = tuple(w for name in rule.strip_leading for w in self.lexicons[name])
-            while start < core_end - 1 and text.startswith(words, start):
+            while start < core_end and text.startswith(words, start):
                 start += next(len(w) for w in sorted(words, key=len, reverse=True) if text.startswith(w, start))
             core_start = max(core_start, start)
         core = text[core_start:core_end]

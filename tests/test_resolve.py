@@ -70,3 +70,19 @@ def test_resolve_carries_relations_to_entity_keys():
     (relation,) = kb.relations
     keys = {e.name: e.key for e in kb.entities}
     assert (relation.head, relation.type, relation.tail) == (keys["石门光伏电站项目"], "locatedIn", "division-141130")
+
+
+def test_resolve_project_names_differing_in_place_and_capacity_are_one_project():
+    kb = resolve(
+        [extraction("a", [
+            mention("a", "汾阳县", "County", 0, key="141182"),
+            mention("a", "石门100兆瓦风电项目", "Project", 10),
+            mention("a", "汾阳县石门风电项目", "Project", 40),
+            mention("a", "石门光伏项目", "Project", 60),
+        ])],
+        {"141182": "汾阳县"},
+    )
+    projects = sorted(e.name for e in kb.entities if e.label == "Project")
+    assert projects == ["石门100兆瓦风电项目", "石门光伏项目"]
+    (wind,) = [e for e in kb.entities if e.name == "石门100兆瓦风电项目"]
+    assert "汾阳县石门风电项目" in wind.aliases
