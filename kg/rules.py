@@ -109,7 +109,8 @@ class RuleSet:
         start, end = match.span()
         core_start, core_end = match.span("core") if "core" in rule.regex.groupindex else (start, end)
         if rule.trim_left:
-            cut = _last_boundary(self.boundaries[rule.trim_left], text, start, core_end)
+            name_end = core_end if rule.span == "core" else end
+            cut = _last_boundary(self.boundaries[rule.trim_left], text, start, core_end, name_end)
             start, core_start = max(start, cut), max(core_start, cut)
         if rule.strip_leading:
             words = tuple(w for name in rule.strip_leading for w in self.lexicons[name])
@@ -176,14 +177,17 @@ class RuleSet:
         return items
 
 
-def _last_boundary(pattern: re.Pattern[str], text: str, start: int, end: int) -> int:
-    """Offset just after the last boundary word that ends inside ``text[start:end]``.
+def _last_boundary(pattern: re.Pattern[str], text: str, start: int, end: int, name_end: int | None = None) -> int:
+    """Offset just after the last boundary word that ends inside ``text[start:end]`` and
+    leaves at least two characters of the name (which ends at ``name_end``) after it.
 
     The search starts a little before ``start``: a length-limited match may begin in the
-    middle of the boundary word (展… of 开展…)."""
+    middle of the boundary word (展… of 开展…). A boundary word at the very end is part of
+    the name (林下经济培育, 却波街改扩建), not a verb before it."""
+    limit = min(end, (end if name_end is None else name_end) - 2)
     cut = start
     for match in pattern.finditer(text, max(start - 3, 0), end):
-        if match.end() > start:
+        if start < match.end() <= limit:
             cut = max(cut, match.end())
     return cut
 
