@@ -9,9 +9,9 @@ Filters a rule can ask for (each is one function below):
 
 ``trim_left``      names of lexicons: cut the match after the last of their words in it
                    (verbs and function words that come before a name: 推动, 引进了, 的 …);
-``trim_from``      ``"last"`` (default): cut after the last boundary word, for short names
-                   that follow several verbs (成功推动某某公司); ``"first"``: after the first,
-                   for long names whose own words include verbs (开展乡村建设行动);
+``trim_keep``      the trim leaves at least this many characters of the core: a boundary word
+                   closer to the end belongs to the name (重大项目建设年行动), and the cut
+                   falls at an earlier one (default 0: cut wherever the last one is);
 ``strip_leading``  names of lexicons: words dropped from the start of the match, as often
                    as they occur there (以, 将, 被: no name starts with them, many contain them);
 ``span``           ``"core"`` to take the named group ``core`` as the name (a quoted name
@@ -48,7 +48,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _RULE_KEYS = {
     "id", "label", "regex", "note", "examples", "counter_examples",
-    "trim_left", "trim_from", "strip_leading", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min", "specific_of",
+    "trim_left", "trim_keep", "strip_leading", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min", "specific_of",
     "start_boundary", "split_list", "head_alias", "core_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
@@ -75,7 +75,7 @@ class EntityRule:
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
     trim_left: tuple[str, ...] = ()
-    trim_from: str = "last"
+    trim_keep: int = 0
     strip_leading: tuple[str, ...] = ()
     span: str = "match"
     core_min: int = 0
@@ -114,7 +114,7 @@ class RuleSet:
         core_start, core_end = match.span("core") if "core" in rule.regex.groupindex else (start, end)
         if rule.trim_left:
             name_end = core_end if rule.span == "core" else end
-            cut = _boundary(self.boundaries[rule.trim_left], text, start, core_end, name_end, rule.trim_from)
+            cut = _boundary(self.boundaries[rule.trim_left], text, start, core_end, name_end, rule.trim_keep)
             start, core_start = max(start, cut), max(core_start, cut)
         if rule.strip_leading:
             words = tuple(w for name in rule.strip_leading for w in self.lexicons[name])
@@ -170,7 +170,7 @@ class RuleSet:
             while item_start > 0 and text[item_start - 1] not in "、，,。；;：:！？（）()“”\n":
                 item_start -= 1
             if rule.trim_left:
-                item_start = _boundary(self.boundaries[rule.trim_left], text, item_start, item_end, None, rule.trim_from)
+                item_start = _boundary(self.boundaries[rule.trim_left], text, item_start, item_end)
             item = text[item_start:item_end]
             if len(item) < max(rule.core_min, 2) or (head and item.endswith(head)):
                 break
@@ -182,19 +182,21 @@ class RuleSet:
 
 
 def _boundary(
-    pattern: re.Pattern[str], text: str, start: int, end: int, name_end: int | None = None, which: str = "last"
+    pattern: re.Pattern[str], text: str, start: int, end: int, name_end: int | None = None, keep: int = 0
 ) -> int:
-    """Offset just after the last (or first) boundary word that ends inside ``text[start:end]``
-    and leaves at least two characters of the name (which ends at ``name_end``) after it.
+    """Offset just after the last boundary word that ends inside ``text[start:end]`` while
+    leaving at least ``keep`` characters of it, and two of the name (ending at ``name_end``).
 
     The search starts a little before ``start``: a length-limited match may begin in the
-    middle of the boundary word (展… of 开展…). A boundary word at the very end is part of
-    the name (林下经济培育, 却波街改扩建), not a verb before it."""
-    limit = min(end, (end if name_end is None else name_end) - 2)
-    cuts = [m.end() for m in pattern.finditer(text, max(start - 3, 0), end) if start < m.end() <= limit]
-    if not cuts:
-        return start
-    return cuts[0] if which == "first" else max(cuts)
+    middle of the boundary word (展… of 开展…). A boundary word too close to the end is part
+    of the name (林下经济培育, 重大项目建设年行动), not a verb before it: the cut falls at an
+    earlier one."""
+    limit = min(end - keep, (end if name_end is None else name_end) - 2)
+    cut = start
+    for match in pattern.finditer(text, max(start - 3, 0), end):
+        if start < match.end() <= limit:
+            cut = max(cut, match.end())
+    return cut
 
 
 def _is_cjk(char: str) -> bool:
@@ -257,8 +259,6 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         for name in entry.get(key, ()):
             if name not in lexicons:
                 raise RuleError(f"{where}: {key} names unknown lexicon {name!r}")
-    if entry.get("trim_from", "last") not in ("first", "last"):
-        raise RuleError(f"{where}: trim_from must be 'first' or 'last', not {entry['trim_from']!r}")
     if entry.get("span", "match") not in ("match", "core"):
         raise RuleError(f"{where}: span must be 'match' or 'core', not {entry['span']!r}")
     try:
@@ -274,7 +274,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         examples=tuple(entry.get("examples", ())),
         counter_examples=tuple(entry.get("counter_examples", ())),
         trim_left=tuple(entry.get("trim_left", ())),
-        trim_from=entry.get("trim_from", "last"),
+        trim_keep=int(entry.get("trim_keep", 0)),
         strip_leading=tuple(entry.get("strip_leading", ())),
         span=entry.get("span", "match"),
         core_min=int(entry.get("core_min", 0)),
