@@ -8,7 +8,9 @@ Each relation names the evidence it rests on in its ``rule``:
                           most specific one that is a division of the document
                           (交口县天麟农业发展有限公司 -> 交口县, 温泉乡养老服务中心 -> 温泉乡);
 ``locatedIn.document``    the article's own county, for enterprises and projects whose name
-                          carries no place (an article about county X describes X's own);
+                          carries no place, or only a division above the county (an article
+                          about county X describes X's own) — but not for an enterprise whose
+                          name opens with a place elsewhere;
 ``developedBy.name_owner`` an enterprise written inside a project's name
                           (某某厂10万吨铸造项目 -> 某某厂);
 ``implements.document``   the article's own county, for every programme it reports;
@@ -35,6 +37,19 @@ def superior_cues() -> dict[str, tuple[str, ...]]:
     """Cue words by division level, from kg/rules/relations.toml."""
     data = tomllib.loads((RULES_DIR / "relations.toml").read_text(encoding="utf-8"))
     return {level: tuple(cues) for level, cues in data["implements"].items()}
+
+
+def _from_elsewhere(m: Mention, nested: tuple[Mention, ...], home: str, above_home: set[str], gazetteer: Gazetteer) -> bool:
+    """An enterprise whose name opens with a place outside the article's county and the
+    divisions above it (江苏某某电机 in an article about a county of 山西) is based there,
+    not in the county (annotation guide §2)."""
+    if m.label != "Enterprise":
+        return False
+    for place in (n for n in nested if n.start == m.start and n.key):
+        related = {place.key, *(a.key for a in gazetteer.ancestors(place.key))}
+        if home not in related and place.key not in above_home:
+            return True
+    return False
 
 
 def _inside(inner: Mention, outer: Mention) -> bool:
@@ -67,14 +82,19 @@ def find_relations(
             found.append(RelationMention(child, "partOf", divisions[division.parent], "partOf.hierarchy"))
 
     home = main_county(mentions)
+    above_home = {a.key for a in gazetteer.ancestors(home.key)} if home is not None else set()
     places_in_names = [n for n in (*nested, *(m for m in mentions if m.key)) if n.key in divisions]
     for m in mentions:
         if m.label in ("Enterprise", "Project"):
             inside = [n for n in places_in_names if _inside(n, m)]
             if inside:
                 place = max(inside, key=lambda n: (_SPECIFIC[n.label], -n.start))
-                found.append(RelationMention(m, "locatedIn", divisions[place.key], "locatedIn.name_place"))
-            elif home is not None:
+                if home is not None and place.key in above_home:
+                    # 山西某某厂 in an article about a county of 山西: the county is more specific
+                    found.append(RelationMention(m, "locatedIn", home, "locatedIn.document"))
+                else:
+                    found.append(RelationMention(m, "locatedIn", divisions[place.key], "locatedIn.name_place"))
+            elif home is not None and not _from_elsewhere(m, nested, home.key, above_home, gazetteer):
                 found.append(RelationMention(m, "locatedIn", home, "locatedIn.document"))
         if m.label == "Project":
             for owner in (e for e in mentions if e.label == "Enterprise" and _inside(e, m)):

@@ -70,3 +70,20 @@ def test_relations_the_province_implements_what_its_party_committee_launched():
     found = triples(find_relations((province, program, county), (), gazetteer(), sentences, text))
     assert ("山西", "implements", "人人学技", "implements.superior") in found
     assert ("兴县", "implements", "人人学技", "implements.document") in found
+
+
+def test_relations_a_province_in_a_name_yields_to_the_article_county():
+    county = m("交口县", "County", 0, "141130")
+    province = m("山西", "Province", 5, "140000")
+    project = m("山西晋韵厂铸造项目", "Project", 10)
+    nested = (m("山西", "Province", 10, "140000"),)
+    found = triples(find_relations((county, province, project), nested, gazetteer()))
+    assert ("山西晋韵厂铸造项目", "locatedIn", "交口县", "locatedIn.document") in found
+    assert not [t for t in found if t[0] == "山西晋韵厂铸造项目" and t[2] == "山西"]
+
+
+def test_relations_an_enterprise_named_after_a_place_elsewhere_is_not_in_the_county():
+    county = m("交口县", "County", 0, "141130")
+    company = m("江苏宏达电机", "Enterprise", 10)
+    nested = (m("江苏", "Province", 10, "320000"),)
+    assert not [t for t in triples(find_relations((county, company), nested, gazetteer())) if t[0] == "江苏宏达电机"]
