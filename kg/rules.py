@@ -22,7 +22,7 @@ Filters a rule can ask for (each is one function below):
                    their entries (医院 in 县医院集团: hospitals are no enterprises);
 ``reject_pattern`` a regex: drop the match when its core matches it (counts: 53个市政项目);
 ``specific_min``   the core must keep this many characters once the words of the
-                   ``generic`` lexicon (or of the lexicon ``specific_of`` names) are taken
+                   ``generic`` lexicon (or of the lexicons ``specific_of`` names) are taken
                    out (养殖专业合作社 names no one);
 ``start_boundary`` the name must start after punctuation, at a trimmed boundary word, or at
                    the start of the text: a trade name is not cut out of a longer word;
@@ -83,7 +83,7 @@ class EntityRule:
     reject_containing: tuple[str, ...] = ()
     reject_pattern: re.Pattern[str] | None = None
     specific_min: int = 0
-    specific_of: str = "generic"
+    specific_of: tuple[str, ...] = ("generic",)
     start_boundary: bool = False
     split_list: str = ""
     head_alias: bool = False
@@ -116,11 +116,8 @@ class RuleSet:
             name_end = core_end if rule.span == "core" else end
             cut = _boundary(self.boundaries[rule.trim_left], text, start, core_end, name_end, rule.trim_keep)
             start, core_start = max(start, cut), max(core_start, cut)
-        if rule.strip_leading:
-            words = tuple(w for name in rule.strip_leading for w in self.lexicons[name])
-            while start < core_end and text.startswith(words, start):
-                start += next(len(w) for w in sorted(words, key=len, reverse=True) if text.startswith(w, start))
-            core_start = max(core_start, start)
+        start = self._strip(rule, text, start, core_end)
+        core_start = max(core_start, start)
         core = text[core_start:core_end]
         if not self._acceptable(rule, core):
             return []
@@ -143,6 +140,13 @@ class RuleSet:
                 candidates += self._list_items(rule, text, start, max(shared, key=len))
         return candidates
 
+    def _strip(self, rule: EntityRule, text: str, start: int, end: int) -> int:
+        """``start`` moved past the leading function words of ``rule.strip_leading``."""
+        words = sorted((w for name in rule.strip_leading for w in self.lexicons[name]), key=len, reverse=True)
+        while start < end and (word := next((w for w in words if text.startswith(w, start)), None)):
+            start += len(word)
+        return start
+
     def _starts_name(self, rule: EntityRule, text: str, start: int) -> bool:
         """Whether a name may start at ``start``: after punctuation or a boundary word."""
         if start == 0 or not _is_cjk(text[start - 1]):
@@ -157,7 +161,7 @@ class RuleSet:
             return False
         if rule.reject_pattern and rule.reject_pattern.search(core):
             return False
-        if rule.specific_min and len(self.boundaries[(rule.specific_of,)].sub("", core)) < rule.specific_min:
+        if rule.specific_min and len(self.boundaries[rule.specific_of].sub("", core)) < rule.specific_min:
             return False
         return True
 
@@ -171,6 +175,7 @@ class RuleSet:
                 item_start -= 1
             if rule.trim_left:
                 item_start = _boundary(self.boundaries[rule.trim_left], text, item_start, item_end)
+            item_start = self._strip(rule, text, item_start, item_end)
             item = text[item_start:item_end]
             if len(item) < max(rule.core_min, 2) or (head and item.endswith(head)):
                 break
@@ -253,8 +258,10 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         raise RuleError(f"{where}: unknown class {entry['label']!r}; expected one of {', '.join(ENTITY_CLASSES)}")
     if entry.get("split_list", "any") not in (*lexicons, "any"):
         raise RuleError(f"{where}: split_list names unknown lexicon {entry['split_list']!r}")
-    if entry.get("specific_min") and entry.get("specific_of", "generic") not in lexicons:
-        raise RuleError(f"{where}: specific_of names unknown lexicon {entry.get('specific_of', 'generic')!r}")
+    specific_of = entry.get("specific_of", "generic")
+    for name in [specific_of] if isinstance(specific_of, str) else specific_of:
+        if entry.get("specific_min") and name not in lexicons:
+            raise RuleError(f"{where}: specific_of names unknown lexicon {name!r}")
     for key in ("reject", "trim_left", "reject_containing", "strip_leading"):
         for name in entry.get(key, ()):
             if name not in lexicons:
@@ -282,7 +289,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         reject_containing=tuple(entry.get("reject_containing", ())),
         reject_pattern=reject_pattern,
         specific_min=int(entry.get("specific_min", 0)),
-        specific_of=entry.get("specific_of", "generic"),
+        specific_of=tuple([entry["specific_of"]] if isinstance(entry.get("specific_of"), str) else entry.get("specific_of", ["generic"])),
         start_boundary=bool(entry.get("start_boundary", False)),
         split_list=entry.get("split_list", ""),
         head_alias=bool(entry.get("head_alias", False)),
@@ -312,7 +319,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         if rule.id in seen:
             raise RuleError(f"{path.name}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
-    groups = {rule.trim_left for rule in rules if rule.trim_left} | {(r.specific_of,) for r in rules if r.specific_min}
+    groups = {rule.trim_left for rule in rules if rule.trim_left} | {r.specific_of for r in rules if r.specific_min}
     boundaries = {g: re.compile(_alternation(frozenset().union(*(lexicons[n] for n in g)))) for g in groups}
     return RuleSet(rules, lexicons, boundaries)
 
