@@ -135,8 +135,17 @@ class PlaceFinder:
                     end = start + len(form)
                     if rule == "place.short_form" and (end not in word_ends or self._followed_by_feature(text, end)):
                         continue
+                    # A village's bare stem is read as the village only where a list or the
+                    # sentence goes on after it (用好苏家湾、…), not as the first word of
+                    # some other name (乔家沟安置点, 大麦郊红军…旧址).
+                    if rule == "place.short_form" and division.level == "Village" and _is_cjk(text[end : end + 1]):
+                        continue
                     mentions.append(PlaceMention(start, end, division, rule))
         return mentions
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 def _occurrences(text: str, form: str):
