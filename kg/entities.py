@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from kg.place_mentions import PlaceFinder
 from kg.places import gazetteer
 from kg.rules import RuleSet, default_rules, load_rules
+from kg.segment import TEXT
 from kg.types import DIVISION_CLASSES, Mention, Sentence
 
 CANDIDATES = "kg_candidates"
@@ -44,6 +45,11 @@ def _info(span: Span) -> CandidateInfo:
     return span.doc.user_data.get(INFO, {}).get(_key(span)) or CandidateInfo((span.start_char, span.end_char))
 
 
+def text_of(doc: Doc) -> str:
+    """The Doc's text, kept by our tokenizer (Doc.text rebuilds it from every token)."""
+    return doc.user_data.get(TEXT) or doc.text
+
+
 def _boundaries(doc: Doc) -> tuple[set[int], set[int]]:
     return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
 
@@ -66,7 +72,7 @@ class PlaceComponent:
     def __call__(self, doc: Doc) -> Doc:
         starts, ends = _boundaries(doc)
         spans = list(doc.spans.get(CANDIDATES, []))
-        for mention in self.finder.find(doc.text, starts, ends):
+        for mention in self.finder.find(text_of(doc), starts, ends):
             division = mention.division
             span = _span(doc, mention.start, mention.end, division.level, mention.rule, division.key, priority=3)
             if span is not None:
@@ -81,7 +87,7 @@ class RuleComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(CANDIDATES, []))
-        for candidate in self.rules.find(doc.text):
+        for candidate in self.rules.find(text_of(doc)):
             span = _span(
                 doc, candidate.start, candidate.end, candidate.label, candidate.rule,
                 aliases=candidate.aliases, priority=candidate.priority,
@@ -143,17 +149,20 @@ def select_entities(doc: Doc) -> Doc:
     division inside a name is kept as evidence for locatedIn either way. All chosen entities go to
     ``doc.spans["kg_entities"]``; ``doc.ents`` keeps the outermost, which never overlap.
     """
+    spans = list(doc.spans.get(CANDIDATES, []))  # one list: a SpanGroup makes new Span objects per read
+    chars = {id(span): _chars(span) for span in spans}
+    priority = {id(span): _info(span).priority for span in spans}
     candidates = sorted(
-        doc.spans.get(CANDIDATES, []),
-        key=lambda s: (-(_chars(s)[1] - _chars(s)[0]), -_info(s).priority, _chars(s)[0], s.label_),
+        spans,
+        key=lambda s: (-(chars[id(s)][1] - chars[id(s)][0]), -priority[id(s)], chars[id(s)][0], s.label_),
     )
     chosen: list[Span] = []
     for group in (("Project", "Program"), ("Enterprise",), DIVISION_CLASSES):
         for span in (c for c in candidates if c.label_ in group):
-            here = _chars(span)
+            here = chars[id(span)]
             clash = False
             for other in chosen:
-                there = _chars(other)
+                there = chars[id(other)]
                 if not _overlap(here, there):
                     continue
                 if other.label_ in group or not (_inside(here, there) and _may_nest(span, other)):
@@ -161,7 +170,7 @@ def select_entities(doc: Doc) -> Doc:
                     break
             if not clash:
                 chosen.append(span)
-    chosen.sort(key=lambda s: _chars(s))
+    chosen.sort(key=lambda s: chars[id(s)])
     doc.spans[ENTITIES] = chosen
     outermost: list[Span] = []
     for span in sorted(chosen, key=lambda s: (s.start, -(s.end - s.start))):
@@ -204,7 +213,7 @@ class ProjectOwners:
         chosen = list(doc.spans.get(ENTITIES, []))
         places = [s for s in chosen + list(doc.spans.get(CANDIDATES, [])) if s.label_ in DIVISION_CLASSES]
         taken = {_chars(s) for s in chosen if s.label_ == "Enterprise"}
-        text = doc.text  # Doc.text joins every token each time it is read
+        text = text_of(doc)
         for project in [s for s in chosen if s.label_ == "Project"]:
             start, end = _chars(project)
             if any(route in text[start:end] for route in self.routes):
@@ -256,7 +265,7 @@ def mentions_from_doc(doc: Doc, doc_id: str) -> tuple[tuple[Sentence, ...], tupl
                 index = i
         return index
 
-    text = doc.text  # Doc.text joins every token each time it is read
+    text = text_of(doc)
 
     def to_mention(span: Span) -> Mention:
         start, end = _chars(span)

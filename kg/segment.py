@@ -17,6 +17,7 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 jieba.setLogLevel(logging.WARNING)
+TEXT = "kg_text"  # doc.user_data key: the text the Doc was made from
 
 
 class JiebaTokenizer:
@@ -31,7 +32,10 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words = [word for word, _, _ in self.jieba.tokenize(text, HMM=True)]
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        # Doc.text joins every token each time it is read; the components read it from here.
+        doc.user_data[TEXT] = text
+        return doc
 
 
 @registry.tokenizers("kg.jieba_tokenizer.v1")
