@@ -1,17 +1,21 @@
 """spaCy components that find entity candidates and choose the entities of a document.
 
-``kg_places``        divisions from the gazetteer  -> doc.spans["kg_candidates"]
-``kg_entity_rules``  rules of kg/rules/entities.toml -> doc.spans["kg_candidates"]
-``kg_entity_select`` candidates -> doc.ents (one reading per stretch of text)
+``kg_places``          divisions from the gazetteer  -> doc.spans["kg_candidates"]
+``kg_entity_rules``    rules of kg/rules/entities.toml -> doc.spans["kg_candidates"]
+``kg_entity_select``   candidates -> doc.spans["kg_entities"] and doc.ents
+``kg_project_owners``  the developer opening a project's name -> doc.spans["kg_entities"]
 
 Candidates overlap freely; selection keeps the longest (by characters, not tokens: jieba
 cuts a long name into few tokens) and, at equal length, the rule of higher priority.
-A division inside a longer entity (交口县 in 交口县天麟农业发展有限公司) is not a mention of
-its own (annotation guide §1) but stays in the candidates as evidence for ``locatedIn``.
+A county, prefecture or province inside a longer entity (交口县 in 交口县天麟农业发展有限公司)
+is not a mention of its own (annotation guide §1) but stays in the candidates as evidence
+for ``locatedIn``. What a rule knows beyond a Span (exact offsets, aliases, priority) is kept
+in ``doc.user_data`` under ``kg_candidate_info``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -248,7 +252,9 @@ def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
     )
 
 
-def mentions_from_doc(doc: Doc, doc_id: str) -> tuple[tuple[Sentence, ...], tuple[Mention, ...], tuple[Mention, ...]]:
+def mentions_from_doc(
+    doc: Doc, doc_id: str
+) -> tuple[tuple[Sentence, ...], tuple[Mention, ...], tuple[Mention, ...]]:
     """Leave spaCy: the sentences, the chosen mentions and the nested division candidates.
 
     Returns:
@@ -259,11 +265,7 @@ def mentions_from_doc(doc: Doc, doc_id: str) -> tuple[tuple[Sentence, ...], tupl
     starts = [s.start for s in sentences]
 
     def sentence_index(offset: int) -> int:
-        index = 0
-        for i, start in enumerate(starts):
-            if start <= offset:
-                index = i
-        return index
+        return max(bisect_right(starts, offset) - 1, 0)
 
     text = text_of(doc)
 
