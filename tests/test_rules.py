@@ -47,7 +47,7 @@ def test_rules_files_name_no_entity_of_the_seeds():
         for form in [e["name"], *e["aliases"]]
         if len(form) >= 3
     }
-    for path in [RULES_DIR / "entities.toml", *sorted((RULES_DIR / "lexicon").glob("*.txt"))]:
+    for path in [*sorted(RULES_DIR.glob("*.toml")), *sorted((RULES_DIR / "lexicon").glob("*.txt"))]:
         text = path.read_text(encoding="utf-8")
         assert not [n for n in names if n in text], path.name
 
