@@ -226,7 +226,10 @@ class ProjectOwners:
             first = 0
             if tokens and any(_chars(p) == (tokens[0].idx, tokens[0].idx + len(tokens[0])) for p in places):
                 first = 1  # a place before the trade name stays with it
-            if len(tokens) < first + 3 or not self._unknown(tokens[first].text) or tokens[first + 1].like_num:
+            # A capacity right after the first word marks a place (旺庄4万吨…), unless a
+            # division already opened the name (吕梁 + 杭氧 + 50000立方…).
+            capacity_next = tokens[first + 1].like_num if len(tokens) > first + 1 else False
+            if len(tokens) < first + 3 or not self._unknown(tokens[first].text) or (capacity_next and not first):
                 continue
             if any(_overlap((tokens[first].idx, tokens[first].idx + 1), _chars(p)) for p in places):
                 continue
