@@ -24,6 +24,8 @@ Filters a rule can ask for (each is one function below):
 ``specific_min``   the core must keep this many characters once the words of the
                    ``generic`` lexicon (or of the lexicons ``specific_of`` names) are taken
                    out (养殖专业合作社 names no one);
+``not_after_quote`` drop a match that starts right after a closing quote: it is the head
+                   phrase of the quoted name before it (“某某”脱贫保险制度), not a name;
 ``start_boundary`` the name must start after punctuation, at a trimmed boundary word, or at
                    the start of the text: a trade name is not cut out of a longer word;
 ``split_list``     the match is the last item of a list (A、B、C项目): every item becomes a
@@ -49,7 +51,7 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _RULE_KEYS = {
     "id", "label", "regex", "note", "examples", "counter_examples",
     "trim_left", "trim_keep", "strip_leading", "span", "core_min", "reject", "reject_containing", "reject_pattern", "specific_min", "specific_of",
-    "start_boundary", "split_list", "head_alias", "core_alias", "priority",
+    "start_boundary", "not_after_quote", "split_list", "head_alias", "core_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
 
@@ -85,6 +87,7 @@ class EntityRule:
     specific_min: int = 0
     specific_of: tuple[str, ...] = ("generic",)
     start_boundary: bool = False
+    not_after_quote: bool = False
     split_list: str = ""
     head_alias: bool = False
     core_alias: bool = False
@@ -122,6 +125,8 @@ class RuleSet:
         if not self._acceptable(rule, core):
             return []
         if rule.start_boundary and not self._starts_name(rule, text, start):
+            return []
+        if rule.not_after_quote and start > 0 and text[start - 1] in "”\"":
             return []
         head = (match.group("head") or "") if "head" in rule.regex.groupindex else ""
         if rule.span == "core":
@@ -291,6 +296,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         specific_min=int(entry.get("specific_min", 0)),
         specific_of=tuple([entry["specific_of"]] if isinstance(entry.get("specific_of"), str) else entry.get("specific_of", ["generic"])),
         start_boundary=bool(entry.get("start_boundary", False)),
+        not_after_quote=bool(entry.get("not_after_quote", False)),
         split_list=entry.get("split_list", ""),
         head_alias=bool(entry.get("head_alias", False)),
         core_alias=bool(entry.get("core_alias", False)),
