@@ -105,7 +105,9 @@ def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) ->
             canonical_of = _group_in_document(mentions, places)
             for m in mentions:
                 canonical = canonical_of[m.text]
-                group = (label, name_key(canonical))
+                # Across documents an enterprise is known by its name without the
+                # organisational form: 美锦集团 in one article, 美锦 in another.
+                group = (label, name_key(_core(canonical) if label == "Enterprise" else canonical))
                 groups[group].append(m)
                 aliases[group].update({m.text, *m.aliases})
                 key_of[(m.doc_id, label, m.text)] = group

@@ -86,3 +86,17 @@ def test_resolve_project_names_differing_in_place_and_capacity_are_one_project()
     assert projects == ["石门100兆瓦风电项目", "石门光伏项目"]
     (wind,) = [e for e in kb.entities if e.name == "石门100兆瓦风电项目"]
     assert "汾阳县石门风电项目" in wind.aliases
+
+
+def test_resolve_an_enterprise_across_articles_with_and_without_its_organisational_form():
+    kb = resolve(
+        [
+            extraction("a", [mention("a", "宏泰集团", "Enterprise")]),
+            extraction("b", [mention("b", "宏泰", "Enterprise")]),
+            extraction("c", [mention("c", "宏泰耐材", "Enterprise")]),
+        ],
+        NAMES,
+    )
+    names = sorted((e.name, tuple(sorted(e.aliases))) for e in kb.entities)
+    assert ("宏泰集团", ("宏泰",)) in names  # one enterprise, named in both articles
+    assert ("宏泰耐材", ()) in names  # another trade of the same name stays apart
