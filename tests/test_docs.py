@@ -46,3 +46,13 @@ def test_docs_readme_evidence_query_result_is_real(seeds_graph, seeds_dir):
         assert " | ".join((project, enterprise, file, start, end, sentence)) in README
         printed = "".join((seeds_dir / file).read_text(encoding="utf-8")[int(start) : int(end)].split())
         assert printed in sentence and printed.startswith(enterprise)
+
+
+def test_docs_readme_lists_every_cookbook_query_and_command():
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        assert f"`{path.name}`" in README, path.name
+    from kg.cli import parser
+
+    commands = parser()._subparsers._group_actions[0].choices
+    for command in commands:
+        assert f"kg {command}" in README, command
