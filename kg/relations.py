@@ -13,6 +13,8 @@ Each relation names the evidence it rests on in its ``rule``:
                           name opens with a place elsewhere;
 ``developedBy.name_owner`` an enterprise written inside a project's name
                           (某某厂10万吨铸造项目 -> 某某厂);
+``developedBy.cue``       an enterprise and a project joined by the cue words of
+                          kg/rules/relations.toml (由甲公司投资建设的乙项目, 乙项目由甲公司承建);
 ``implements.document``   the article's own county, for every programme it reports;
 ``implements.superior``   the province or prefecture the article names, for a programme
                           whose sentence opens with their cue words (省委…, 市委…: see
@@ -33,10 +35,24 @@ _SPECIFIC = {level: rank for rank, level in enumerate(LEVELS)}  # Village is the
 
 
 @lru_cache(maxsize=1)
+def _cues() -> dict:
+    return tomllib.loads((RULES_DIR / "relations.toml").read_text(encoding="utf-8"))
+
+
 def superior_cues() -> dict[str, tuple[str, ...]]:
     """Cue words by division level, from kg/rules/relations.toml."""
-    data = tomllib.loads((RULES_DIR / "relations.toml").read_text(encoding="utf-8"))
-    return {level: tuple(cues) for level, cues in data["implements"].items()}
+    return {level: tuple(cues) for level, cues in _cues()["implements"].items()}
+
+
+def _developer_cue(text: str, enterprise: Mention, project: Mention) -> bool:
+    cues = _cues()["developedBy"]
+    if enterprise.end <= project.start:  # 由甲公司投资建设的乙项目
+        return text[enterprise.end : project.start] in cues["between"]
+    if project.end <= enterprise.start:  # 乙项目由甲公司投资建设
+        return text[project.end : enterprise.start] in ("由", "，由", ",由") and text.startswith(
+            tuple(cues["after"]), enterprise.end
+        )
+    return False
 
 
 def _from_elsewhere(m: Mention, nested: tuple[Mention, ...], home: str, above_home: set[str], gazetteer: Gazetteer) -> bool:
@@ -99,6 +115,10 @@ def find_relations(
         if m.label == "Project":
             for owner in (e for e in mentions if e.label == "Enterprise" and _inside(e, m)):
                 found.append(RelationMention(m, "developedBy", owner, "developedBy.name_owner"))
+            if text:
+                for owner in (e for e in mentions if e.label == "Enterprise" and e.sentence == m.sentence):
+                    if _developer_cue(text, owner, m):
+                        found.append(RelationMention(m, "developedBy", owner, "developedBy.cue"))
         if m.label == "Program" and home is not None:
             found.append(RelationMention(home, "implements", m, "implements.document"))
         if m.label == "Program" and m.sentence < len(sentences):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from kg.places import gazetteer
+import pytest
+
 from kg.focus import main_county
 from kg.relations import find_relations
 from kg.types import Mention, Sentence
@@ -87,3 +89,17 @@ def test_relations_an_enterprise_named_after_a_place_elsewhere_is_not_in_the_cou
     company = m("江苏宏达电机", "Enterprise", 10)
     nested = (m("江苏", "Province", 10, "320000"),)
     assert not [t for t in triples(find_relations((county, company), nested, gazetteer())) if t[0] == "江苏宏达电机"]
+
+
+@pytest.mark.parametrize(
+    "text, company, project",
+    [
+        ("由晋韵生态建设有限公司投资建设的石门风电项目开工。", "晋韵生态建设有限公司", "石门风电项目"),
+        ("石门风电项目由晋韵生态建设有限公司承建。", "晋韵生态建设有限公司", "石门风电项目"),
+    ],
+)
+def test_relations_developer_named_by_cue_words(text, company, project):
+    sentences = (Sentence(0, len(text), text),)
+    e = m(company, "Enterprise", text.index(company))
+    p = m(project, "Project", text.index(project))
+    assert (project, "developedBy", company, "developedBy.cue") in triples(find_relations((e, p), (), gazetteer(), sentences, text))
