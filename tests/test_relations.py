@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from kg.places import gazetteer
 import pytest
 
 from kg.focus import main_county
+from kg.places import gazetteer
 from kg.relations import find_relations
 from kg.types import Mention, Sentence
 
