@@ -13,9 +13,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import export, rdf, visualize
+from kg.cache import ExtractionCache
 from kg.errors import InputError
 from kg.facts import find_facts
-from kg.cache import ExtractionCache
 from kg.load import MAX_BYTES, find_articles, iter_texts
 from kg.normalize import normalize
 from kg.places import gazetteer
@@ -73,7 +73,9 @@ def extract(documents: Iterable[Document], nlp=None) -> Iterator[Extraction]:
     first = next(documents, None)
     if first is None:
         return
-    from kg.entities import mentions_from_doc  # spaCy loads only when there is work for it
+    from kg.entities import (
+        mentions_from_doc,  # spaCy loads only when there is work for it
+    )
 
     if nlp is None:
         from kg.nlp import make_nlp

@@ -96,11 +96,11 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from rdflib import Graph
 
     from kg.validate import validate
-
-    from pathlib import Path
 
     if not Path(args.graph).is_file():
         raise KgError(f"{args.graph}: no such graph file")

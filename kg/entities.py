@@ -104,12 +104,12 @@ class RuleComponent:
 
 @Language.factory("kg_places", assigns=["doc.spans"])
 def make_places(nlp: Language, name: str):
-    from kg.rules import RULES_DIR, _read_lexicon
+    from kg.rules import RULES_DIR, read_lexicon
 
     # A short place name followed by a feature (吕梁山) or an institution (上海实验小学) names
     # the mountain or the school, not the division.
     lexicon = RULES_DIR / "lexicon"
-    blockers = _read_lexicon(lexicon / "geo_features.txt") | _read_lexicon(lexicon / "institution_words.txt")
+    blockers = read_lexicon(lexicon / "geo_features.txt") | read_lexicon(lexicon / "institution_words.txt")
     return PlaceComponent(PlaceFinder(gazetteer(), blockers))
 
 

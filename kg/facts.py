@@ -21,7 +21,7 @@ from kg.focus import main_county
 from kg.rules import RULES_DIR
 from kg.types import Fact, Mention, Sentence
 
-_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def money(text: str) -> Decimal | None:
 
 
 def _phase(text: str) -> str:
-    return str(_CHINESE_DIGITS.get(text, 0) or int(text)) if text else ""
+    return str(_CHINESE_DIGITS[text] if text in _CHINESE_DIGITS else int(text))
 
 
 def _decimal(text: str) -> str:

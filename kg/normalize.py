@@ -93,6 +93,9 @@ _FULLWIDTH |= {0x3000: " ", 0xFF0E: ".", 0xFF05: "%", 0xA0: " "}
 # Vertical presentation forms (set in vertical titles) to their horizontal quotes.
 _FULLWIDTH |= {0xFE41: "「", 0xFE42: "」", 0xFE43: "『", 0xFE44: "』", 0xFE35: "（", 0xFE36: "）"}
 
+line_endings = Rewrite("line_endings", re.compile(r"\r\n?"), lambda m: "\n")
+"""Windows and old Mac line endings to \\n."""
+
 fullwidth_alnum = Rewrite(
     "fullwidth_alnum",
     re.compile("[" + "".join(map(chr, _FULLWIDTH)) + "]"),
@@ -191,6 +194,7 @@ tidy_whitespace = Rewrite(
 # vertical titles and doubled headings are recognised line by line, so before lines are
 # rejoined; spaces are dropped last, once lines are whole.
 STEPS: tuple[Rewrite, ...] = (
+    line_endings,
     fullwidth_alnum,
     vertical_text,
     repeated_headings,
@@ -202,12 +206,7 @@ STEPS: tuple[Rewrite, ...] = (
 
 def normalize(raw: str) -> tuple[str, tuple[int, ...]]:
     """Normalise an article; return the text and, per character, its offset in ``raw``."""
-    text, origin = raw.replace("\r\n", "\n").replace("\r", "\n"), list(range(len(raw)))
-    if len(text) != len(raw):  # keep offsets honest across CRLF: rebuild the map
-        origin = [i for i, c in enumerate(raw) if not (c == "\r" and raw[i + 1 : i + 2] == "\n")]
-        text = raw.replace("\r\n", "\n")
-        origin_text = list(text)
-        text = "".join("\n" if c == "\r" else c for c in origin_text)
+    text, origin = raw, list(range(len(raw)))
     for step in STEPS:
         text, origin = step.tracked(text, origin)
     return text, tuple(origin)

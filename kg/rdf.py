@@ -24,8 +24,8 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, QB, SDO
 
-from kg.names import short_hash
 from kg.facts import default_fact_rules
+from kg.names import short_hash
 from kg.types import Document, EntityFact, KnowledgeBase, Mention
 from kg.vocab import CKG, ID
 

@@ -213,7 +213,7 @@ def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
-def _read_lexicon(path: Path) -> frozenset[str]:
+def read_lexicon(path: Path) -> frozenset[str]:
     if not path.is_file():
         raise RuleError(f"{path}: lexicon file not found")
     entries = set()
@@ -233,7 +233,7 @@ def _lexicon(folder: Path, source: str) -> frozenset[str]:
         if level not in LEVELS[:3]:
             raise RuleError(f"{source}: expected gazetteer:Province, gazetteer:Prefecture or gazetteer:County")
         return gazetteer().names_of(level)
-    return _read_lexicon(folder / source)
+    return read_lexicon(folder / source)
 
 
 def _alternation(entries: frozenset[str]) -> str:

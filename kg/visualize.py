@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import networkx as nx
 from pyvis.network import Network
 from rdflib import RDF, RDFS, SKOS, Graph, URIRef
-from rdflib.namespace import PROV, SDO
+from rdflib.namespace import SDO
 
 from kg.types import ENTITY_CLASSES, RELATION_TYPES
 from kg.vocab import CKG

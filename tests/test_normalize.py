@@ -60,3 +60,10 @@ def test_normalize_offsets_point_back_into_the_original(seeds_dir):
         kept = [i for i, c in enumerate(text) if c != "\n" and raw[origin[i]] == c]
         # every character except translated ones (full-width, vertical forms) maps to itself
         assert len(kept) >= len([c for c in text if c != "\n"]) - 10, path.name
+
+
+def test_normalize_windows_line_endings_keep_offsets():
+    raw = "交口县推进\r\n项目建设。\r\n图①：香菇大棚。"
+    text, origin = n.normalize(raw)
+    assert text == "交口县推进项目建设。\n图①：香菇大棚。"
+    assert all(raw[origin[i]] == c for i, c in enumerate(text) if c != "\n")
