@@ -133,15 +133,12 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def _may_nest(inner: Span, outer: Span) -> bool:
     """Whether an entity inside the name of another is an entity of the document too.
 
-    An enterprise inside a project's name is (山西某厂10万吨铸造项目 names both), and so is
-    a township, or a village written in full, that gives a project its place (温泉乡养老服务中心).
-    A county, prefecture or province inside a name is evidence only (annotation guide §1).
+    An enterprise inside a project's name is (山西某厂10万吨铸造项目 names both), and so is a
+    township (温泉乡养老服务中心, 康城养老服务中心): the gold lists the township as a place of
+    the document. A village inside a project's name (某村移民搬迁) is the project's site:
+    evidence for locatedIn only, like a county, prefecture or province (annotation guide §1).
     """
-    if outer.label_ != "Project":
-        return False
-    if inner.label_ == "Village":
-        return inner.id_ != "place.short_form"
-    return inner.label_ in ("Enterprise", "Township")
+    return outer.label_ == "Project" and inner.label_ in ("Enterprise", "Township")
 
 
 @Language.component("kg_entity_select", requires=["doc.spans"], assigns=["doc.spans", "doc.ents"])

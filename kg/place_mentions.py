@@ -121,7 +121,12 @@ class PlaceFinder:
 
     def _lower_levels(self, text, county: str, word_ends) -> list[PlaceMention]:
         mentions = []
-        for division in self.gazetteer.below(county):
+        below = self.gazetteer.below(county)
+        villages_of: dict[str, list[str]] = {}
+        for division in below:
+            if division.level == "Village":
+                villages_of.setdefault(division.parent, []).append(division.name)
+        for division in below:
             suffixes = TOWNSHIP_SUFFIXES if division.level == "Township" else VILLAGE_SUFFIXES
             base = stem(division.name, suffixes)
             forms = [(division.name, "place.full_name")]
@@ -133,7 +138,12 @@ class PlaceFinder:
             for form, rule in forms:
                 for start in _occurrences(text, form):
                     end = start + len(form)
-                    if rule == "place.short_form" and (end not in word_ends or self._followed_by_feature(text, end)):
+                    # A township's stem directly before one of its own villages (桃红坡西交子村)
+                    # is the township, however the segmenter cut the two.
+                    before_own_village = text.startswith(tuple(villages_of.get(division.key, ())), end)
+                    if rule == "place.short_form" and not before_own_village and (
+                        end not in word_ends or self._followed_by_feature(text, end)
+                    ):
                         continue
                     # A village's bare stem is read as the village only where a list or the
                     # sentence goes on after it (用好苏家湾、…), not as the first word of
