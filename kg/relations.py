@@ -7,6 +7,8 @@ Each relation names the evidence it rests on in its ``rule``:
 ``locatedIn.name_place``  a division written inside an enterprise's or project's name, the
                           most specific one that is a division of the document
                           (交口县天麟农业发展有限公司 -> 交口县, 温泉乡养老服务中心 -> 温泉乡);
+``locatedIn.cue``         a division right after an enterprise or project and a cue word of
+                          kg/rules/relations.toml (甲公司位于乙镇, 乙项目落户丙县);
 ``locatedIn.document``    the article's own county, for enterprises and projects whose name
                           carries no place, or only a division above the county (an article
                           about county X describes X's own) — but not for an enterprise whose
@@ -53,6 +55,12 @@ def _developer_cue(text: str, enterprise: Mention, project: Mention) -> bool:
             tuple(cues["after"]), enterprise.end
         )
     return False
+
+
+def _cued_place(text: str, m: Mention, divisions: list[Mention]) -> Mention | None:
+    """The division that a cue word places ``m`` in (甲公司位于乙镇), if any."""
+    cues = _cues()["locatedIn"]["between"]
+    return next((d for d in divisions if text[m.end : d.start] in cues), None)
 
 
 def _from_elsewhere(m: Mention, nested: tuple[Mention, ...], home: str, above_home: set[str], gazetteer: Gazetteer) -> bool:
@@ -103,7 +111,10 @@ def find_relations(
     for m in mentions:
         if m.label in ("Enterprise", "Project"):
             inside = [n for n in places_in_names if _inside(n, m)]
-            if inside:
+            cued = _cued_place(text, m, [d for d in mentions if d.key and d.sentence == m.sentence])
+            if cued is not None:
+                found.append(RelationMention(m, "locatedIn", divisions[cued.key], "locatedIn.cue"))
+            elif inside:
                 place = max(inside, key=lambda n: (_SPECIFIC[n.label], -n.start))
                 if home is not None and place.key in above_home:
                     # 山西某某厂 in an article about a county of 山西: the county is more specific
