@@ -16,6 +16,7 @@ in ``doc.user_data`` under ``kg_candidate_info``.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -24,7 +25,7 @@ from spacy.tokens import Doc, Span
 from kg.place_mentions import PlaceFinder
 from kg.places import gazetteer
 from kg.rules import RuleSet, default_rules, load_rules
-from kg.segment import TEXT
+from kg.segment import TEXT, WORD_ENDS
 from kg.types import DIVISION_CLASSES, Mention, Sentence
 
 CANDIDATES = "kg_candidates"
@@ -55,7 +56,9 @@ def text_of(doc: Doc) -> str:
 
 
 def _boundaries(doc: Doc) -> tuple[set[int], set[int]]:
-    return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
+    """Offsets where the segmenter's words start and end (from the tokenizer: no token walk)."""
+    ends = doc.user_data.get(WORD_ENDS) or [t.idx + len(t.text) for t in doc]
+    return {0, *ends[:-1]}, set(ends)
 
 
 def _span(
@@ -195,8 +198,8 @@ class ProjectOwners:
     the name (吕梁 + 杭氧).
     """
 
-    def __init__(self, known_words: dict[str, int], lexicons: dict[str, frozenset[str]]):
-        self.known = known_words
+    def __init__(self, knows: Callable[[str], bool], lexicons: dict[str, frozenset[str]]):
+        self.knows = knows
         self.generic = lexicons["generic"]
         self.place_endings = tuple(lexicons["toponym_endings"])  # 曹家崖, 磁窑河: places
         self.routes = tuple(lexicons["routes"])  # 呼北高速: named after its ends
@@ -205,7 +208,7 @@ class ProjectOwners:
         return (
             2 <= len(word) <= 3
             and all("\u4e00" <= c <= "\u9fff" for c in word)
-            and not self.known.get(word)
+            and not self.knows(word)
             and word not in self.generic
             and not word.endswith(self.place_endings)
         )
@@ -243,7 +246,7 @@ class ProjectOwners:
 
 @Language.factory("kg_project_owners", requires=["doc.spans"], assigns=["doc.spans"])
 def make_project_owners(nlp: Language, name: str):
-    return ProjectOwners(nlp.tokenizer.jieba.FREQ, default_rules().lexicons)
+    return ProjectOwners(nlp.tokenizer.knows, default_rules().lexicons)
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
