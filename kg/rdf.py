@@ -19,9 +19,10 @@ four relations). Provenance sits on separate nodes so it never disturbs them:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import PROV, QB, SDO
 
 from kg.facts import default_fact_rules
@@ -32,6 +33,10 @@ from kg.vocab import CKG, ID
 SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 STATISTICS = ID["dataset/county-statistics"]
+PREFIXES = {
+    "ckg": CKG, "skos": SKOS, "prov": PROV, "kgid": ID, "schema": SDO, "qb": QB,
+    "sdmx-dimension": SDMX_DIMENSION, "sdmx-measure": SDMX_MEASURE,
+}
 
 
 def document_iri(doc_id: str) -> URIRef:
@@ -46,159 +51,170 @@ def mention_iri(m: Mention) -> URIRef:
     return ID[f"mention/{short_hash(m.doc_id, str(m.start), str(m.end), m.label, size=8)}"]
 
 
-class _Triples(list):
-    """Triples gathered and written to the graph in batches (see ``_write``): bulk loading is
-    fast, and the batch size bounds the memory the terms take on a large corpus."""
-
-    BATCH = 100_000
-
-    def __init__(self, graph: Graph):
-        super().__init__()
-        self.graph = graph
-
-    def add(self, triple) -> None:
-        self.append(triple)
-        if len(self) >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        _write(self.graph, self)
-        self.clear()
+# Terms are written straight as N-Triples text: making an rdflib term for each of a large
+# corpus's millions of triples took most of the mapping's time.
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _write(graph: Graph, triples: list) -> None:
-    """Put ``triples`` into ``graph``.
-
-    An Oxigraph-backed graph (oxrdflib) converts every term it is given one by one, which
-    took most of a build's time; handing it the triples as Turtle text lets Oxigraph's own
-    parser load them in bulk, some ten times faster.
-    """
-    if type(graph.store).__name__ == "OxigraphStore":
-        text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
-        graph.parse(data=text, format="ox-turtle")
-    else:
-        graph.addN((s, p, o, graph) for s, p, o in triples)
+def _i(iri: str) -> str:
+    return f"<{iri}>"
 
 
-def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
-    """Write the knowledge base into ``graph`` (a new in-memory graph by default)."""
-    out = graph if graph is not None else Graph()
-    g = _Triples(out)
-    for prefix, ns in (
-        ("ckg", CKG), ("skos", SKOS), ("prov", PROV), ("kgid", ID), ("schema", SDO), ("qb", QB),
-        ("sdmx-dimension", SDMX_DIMENSION), ("sdmx-measure", SDMX_MEASURE),
-    ):
-        out.bind(prefix, ns)
+def _zh(text: str, lang: str = "zh") -> str:
+    return f'"{text.translate(_ESCAPES)}"@{lang}'
+
+
+def _str(text: str) -> str:
+    return f'"{text.translate(_ESCAPES)}"'
+
+
+def _typed(value, datatype: URIRef) -> str:
+    return f'"{value}"^^<{datatype}>'
+
+
+A, LABEL, ALT, PREF = _i(RDF.type), _i(RDFS.label), _i(SKOS.altLabel), _i(SKOS.prefLabel)
+DERIVED, EXTRACTED_BY = _i(PROV.wasDerivedFrom), _i(CKG.extractedBy)
+
+
+def triples(kb: KnowledgeBase) -> Iterator[str]:
+    """The knowledge base as N-Triples lines."""
     documents: dict[str, Document] = {}
     sentences = {}
     for extraction in kb.extractions:
         doc = extraction.document
         documents[doc.doc_id] = doc
         sentences[doc.doc_id] = extraction.sentences
-        iri = document_iri(doc.doc_id)
-        g.add((iri, RDF.type, CKG.Document))
-        g.add((iri, CKG.sourceFile, Literal(doc.source_file)))
+        iri = _i(document_iri(doc.doc_id))
+        yield f"{iri} {A} {_i(CKG.Document)} .\n"
+        yield f"{iri} {_i(CKG.sourceFile)} {_str(doc.source_file)} .\n"
 
-    def add_evidence(node: URIRef, kind: URIRef, doc_id: str, start: int, end: int, sentence: int, rule: str) -> URIRef:
+    def evidence(node: str, kind: URIRef, doc_id: str, start: int, end: int, sentence: int, rule: str) -> Iterator[str]:
         doc = documents[doc_id]
         raw_start, raw_end = doc.raw_span(start, end)
-        g.add((node, RDF.type, kind))
-        g.add((node, PROV.wasQuotedFrom, document_iri(doc_id)))
-        g.add((node, CKG.sentence, Literal(sentences[doc_id][sentence].text, lang="zh")))
-        g.add((node, CKG.startOffset, Literal(raw_start, datatype=XSD.integer)))
-        g.add((node, CKG.endOffset, Literal(raw_end, datatype=XSD.integer)))
-        g.add((node, CKG.extractedBy, Literal(rule)))
-        g.add((node, PROV.value, Literal(doc.text[start:end], lang="zh")))
-        return node
-
-    def add_mention(m: Mention, entity: URIRef) -> URIRef:
-        node = add_evidence(mention_iri(m), CKG.Mention, m.doc_id, m.start, m.end, m.sentence, m.rule)
-        g.add((node, CKG.mentionOf, entity))
-        return node
+        yield f"{node} {A} {_i(kind)} .\n"
+        yield f"{node} {_i(PROV.wasQuotedFrom)} {_i(document_iri(doc_id))} .\n"
+        yield f"{node} {_i(CKG.sentence)} {_zh(sentences[doc_id][sentence].text)} .\n"
+        yield f"{node} {_i(CKG.startOffset)} {_typed(raw_start, XSD.integer)} .\n"
+        yield f"{node} {_i(CKG.endOffset)} {_typed(raw_end, XSD.integer)} .\n"
+        yield f"{node} {EXTRACTED_BY} {_str(rule)} .\n"
+        yield f"{node} {_i(PROV.value)} {_zh(doc.text[start:end])} .\n"
 
     for entity in kb.entities:
-        iri = entity_iri(entity.key)
-        g.add((iri, RDF.type, CKG[entity.label]))
-        g.add((iri, RDFS.label, Literal(entity.name, lang="zh")))
+        iri = _i(entity_iri(entity.key))
+        yield f"{iri} {A} {_i(CKG[entity.label])} .\n"
+        yield f"{iri} {LABEL} {_zh(entity.name)} .\n"
         for alias in sorted(entity.aliases):
-            g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+            yield f"{iri} {ALT} {_zh(alias)} .\n"
         if entity.code:
-            g.add((iri, CKG.divisionCode, Literal(entity.code)))
+            yield f"{iri} {_i(CKG.divisionCode)} {_str(entity.code)} .\n"
         for m in entity.mentions:
-            g.add((iri, CKG.mentionedIn, document_iri(m.doc_id)))
-            add_mention(m, iri)
+            node = _i(mention_iri(m))
+            yield f"{iri} {_i(CKG.mentionedIn)} {_i(document_iri(m.doc_id))} .\n"
+            yield from evidence(node, CKG.Mention, m.doc_id, m.start, m.end, m.sentence, m.rule)
+            yield f"{node} {_i(CKG.mentionOf)} {iri} .\n"
 
     for relation in kb.relations:
-        statement = _statement(g, entity_iri(relation.head), CKG[relation.type], entity_iri(relation.tail))
-        for evidence in relation.evidence:
-            g.add((statement, PROV.wasDerivedFrom, mention_iri(evidence.head)))
-            g.add((statement, PROV.wasDerivedFrom, mention_iri(evidence.tail)))
-            g.add((statement, CKG.extractedBy, Literal(evidence.rule)))
+        statement = yield from _statement(_i(entity_iri(relation.head)), _i(CKG[relation.type]), _i(entity_iri(relation.tail)))
+        for item in relation.evidence:
+            yield f"{statement} {DERIVED} {_i(mention_iri(item.head))} .\n"
+            yield f"{statement} {DERIVED} {_i(mention_iri(item.tail))} .\n"
+            yield f"{statement} {EXTRACTED_BY} {_str(item.rule)} .\n"
     for item in kb.facts:
-        _add_fact(g, item, add_evidence)
-    g.flush()
+        yield from _fact(item, evidence)
+
+
+def to_graph(kb: KnowledgeBase, graph: Graph | None = None, batch: int = 100_000) -> Graph:
+    """Write the knowledge base into ``graph`` (a new in-memory graph by default).
+
+    Triples are handed over as N-Triples text in batches: an Oxigraph-backed graph
+    (oxrdflib) then loads them with Oxigraph's own parser, and the batch size bounds the
+    memory the text takes on a large corpus.
+    """
+    out = graph if graph is not None else Graph()
+    for prefix, ns in PREFIXES.items():
+        out.bind(prefix, ns)
+    fmt = "ox-turtle" if type(out.store).__name__ == "OxigraphStore" else "nt"
+    lines: list[str] = []
+    for line in triples(kb):
+        lines.append(line)
+        if len(lines) >= batch:
+            out.parse(data="".join(lines), format=fmt)
+            lines.clear()
+    if lines:
+        out.parse(data="".join(lines), format=fmt)
     return out
 
 
-def _statement(g: Graph, subject: URIRef, predicate: URIRef, value, evidence: URIRef | None = None) -> URIRef:
-    """Add a plain triple and its reification (an rdf:Statement), derived from ``evidence``."""
-    g.add((subject, predicate, value))
-    node = ID[f"statement/{short_hash(str(subject), str(predicate), str(value), size=8)}"]
-    g.add((node, RDF.type, RDF.Statement))
-    g.add((node, RDF.subject, subject))
-    g.add((node, RDF.predicate, predicate))
-    g.add((node, RDF.object, value))
+def _statement(subject: str, predicate: str, value: str, evidence: str | None = None) -> Iterator[str]:
+    """A plain triple and its reification (an rdf:Statement), derived from ``evidence``;
+    returns the statement's node (``yield from`` gives it)."""
+    yield f"{subject} {predicate} {value} .\n"
+    node = _i(ID[f"statement/{short_hash(subject[1:-1], predicate[1:-1], _n3_value(value), size=8)}"])
+    yield f"{node} {A} {_i(RDF.Statement)} .\n"
+    yield f"{node} {_i(RDF.subject)} {subject} .\n"
+    yield f"{node} {_i(RDF.predicate)} {predicate} .\n"
+    yield f"{node} {_i(RDF.object)} {value} .\n"
     if evidence is not None:
-        g.add((node, PROV.wasDerivedFrom, evidence))
+        yield f"{node} {DERIVED} {evidence} .\n"
     return node
 
 
-def _add_fact(g: Graph, item: EntityFact, add_evidence) -> None:
-    fact, subject = item.fact, entity_iri(item.entity)
+def _n3_value(value: str) -> str:
+    """What ``str()`` of the rdflib term gave (an IRI, or a literal's lexical form), so that
+    statement nodes keep their names."""
+    if value.startswith("<"):
+        return value[1:-1]
+    return value[1 : value.rindex('"')]
+
+
+def _fact(item: EntityFact, evidence) -> Iterator[str]:
+    fact, subject = item.fact, _i(entity_iri(item.entity))
     doc_id = fact.subject.doc_id
     ident = short_hash(doc_id, str(fact.start), str(fact.end), fact.property, fact.indicator, size=8)
-    evidence = add_evidence(ID[f"evidence/{ident}"], CKG.Evidence, doc_id, fact.start, fact.end, fact.sentence, fact.rule)
+    source = _i(ID[f"evidence/{ident}"])
+    yield from evidence(source, CKG.Evidence, doc_id, fact.start, fact.end, fact.sentence, fact.rule)
     if fact.property == "investment":
-        amount = ID[f"amount/{ident}"]
-        g.add((subject, CKG.investment, amount))
-        g.add((amount, RDF.type, SDO.MonetaryAmount))
-        g.add((amount, SDO.value, Literal(fact.value, datatype=XSD.decimal)))
-        g.add((amount, SDO.currency, Literal(fact.unit)))
-        g.add((amount, PROV.wasDerivedFrom, evidence))
+        amount = _i(ID[f"amount/{ident}"])
+        yield f"{subject} {_i(CKG.investment)} {amount} .\n"
+        yield f"{amount} {A} {_i(SDO.MonetaryAmount)} .\n"
+        yield f"{amount} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
+        yield f"{amount} {_i(SDO.currency)} {_str(fact.unit)} .\n"
+        yield f"{amount} {DERIVED} {source} .\n"
     elif fact.property == "capacity":
-        quantity = ID[f"quantity/{ident}"]
-        g.add((subject, CKG.capacity, quantity))
-        g.add((quantity, RDF.type, SDO.QuantitativeValue))
-        g.add((quantity, SDO.value, Literal(fact.value, datatype=XSD.decimal)))
-        g.add((quantity, SDO.unitText, Literal(fact.unit, lang="zh")))
-        g.add((quantity, PROV.wasDerivedFrom, evidence))
+        quantity = _i(ID[f"quantity/{ident}"])
+        yield f"{subject} {_i(CKG.capacity)} {quantity} .\n"
+        yield f"{quantity} {A} {_i(SDO.QuantitativeValue)} .\n"
+        yield f"{quantity} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
+        yield f"{quantity} {_i(SDO.unitText)} {_zh(fact.unit)} .\n"
+        yield f"{quantity} {DERIVED} {source} .\n"
     elif fact.property == "phase":
-        _statement(g, subject, CKG.phase, Literal(int(fact.value), datatype=XSD.integer), evidence)
+        yield from _statement(subject, _i(CKG.phase), _typed(int(fact.value), XSD.integer), source)
     elif fact.property == "year":
-        _statement(g, subject, CKG.year, Literal(fact.value, datatype=XSD.gYear), evidence)
+        yield from _statement(subject, _i(CKG.year), _typed(fact.value, XSD.gYear), source)
     elif fact.property == "status":
-        status = ID[f"status/{fact.value}"]
-        _statement(g, subject, CKG.status, status, evidence)
-        _add_concept(g, status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
+        status = _i(ID[f"status/{fact.value}"])
+        yield from _statement(subject, _i(CKG.status), status, source)
+        yield from _concept(status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
     elif fact.property == "statistic":
-        observation = ID[f"observation/{ident}"]
-        indicator = ID[f"indicator/{fact.indicator}"]
-        g.add((STATISTICS, RDF.type, QB.DataSet))
-        g.add((STATISTICS, QB.structure, CKG.countyStatisticsStructure))
-        g.add((observation, RDF.type, QB.Observation))
-        g.add((observation, QB.dataSet, STATISTICS))
-        g.add((observation, SDMX_DIMENSION.refArea, subject))
+        observation = _i(ID[f"observation/{ident}"])
+        indicator = _i(ID[f"indicator/{fact.indicator}"])
+        dataset = _i(STATISTICS)
+        yield f"{dataset} {A} {_i(QB.DataSet)} .\n"
+        yield f"{dataset} {_i(QB.structure)} {_i(CKG.countyStatisticsStructure)} .\n"
+        yield f"{observation} {A} {_i(QB.Observation)} .\n"
+        yield f"{observation} {_i(QB.dataSet)} {dataset} .\n"
+        yield f"{observation} {_i(SDMX_DIMENSION.refArea)} {subject} .\n"
         if fact.year:
-            g.add((observation, SDMX_DIMENSION.refPeriod, Literal(str(fact.year), datatype=XSD.gYear)))
-        g.add((observation, CKG.indicator, indicator))
-        g.add((observation, SDMX_MEASURE.obsValue, Literal(fact.value, datatype=XSD.decimal)))
-        g.add((observation, SDO.currency, Literal(fact.unit)))
-        g.add((observation, PROV.wasDerivedFrom, evidence))
-        _add_concept(g, indicator, CKG.Indicator, next(i for i in default_fact_rules().indicators if i.id == fact.indicator))
+            yield f"{observation} {_i(SDMX_DIMENSION.refPeriod)} {_typed(fact.year, XSD.gYear)} .\n"
+        yield f"{observation} {_i(CKG.indicator)} {indicator} .\n"
+        yield f"{observation} {_i(SDMX_MEASURE.obsValue)} {_typed(fact.value, XSD.decimal)} .\n"
+        yield f"{observation} {_i(SDO.currency)} {_str(fact.unit)} .\n"
+        yield f"{observation} {DERIVED} {source} .\n"
+        yield from _concept(indicator, CKG.Indicator, next(i for i in default_fact_rules().indicators if i.id == fact.indicator))
 
 
-def _add_concept(g: Graph, node: URIRef, kind: URIRef, term) -> None:
-    g.add((node, RDF.type, kind))
-    g.add((node, RDF.type, SKOS.Concept))
-    g.add((node, SKOS.prefLabel, Literal(term.label_zh, lang="zh")))
-    g.add((node, SKOS.prefLabel, Literal(term.label_en, lang="en")))
+def _concept(node: str, kind: URIRef, term) -> Iterator[str]:
+    yield f"{node} {A} {_i(kind)} .\n"
+    yield f"{node} {A} {_i(SKOS.Concept)} .\n"
+    yield f"{node} {PREF} {_zh(term.label_zh)} .\n"
+    yield f"{node} {PREF} {_zh(term.label_en, 'en')} .\n"

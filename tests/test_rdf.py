@@ -99,3 +99,17 @@ def test_rdf_provenance_offsets_point_at_the_name_in_the_original_file(exported,
         assert original[0] == surface[0] and original[-1] == surface[-1], (surface, original)
         assert _subsequence(surface, original), (surface, original)
         assert len(original) <= 3 * len(surface), (surface, original)
+
+
+def test_rdf_quotes_backslashes_and_line_breaks_in_the_text_survive_the_mapping(tmp_path):
+    # Article text ends up in literals (names, sentences); N-Triples must escape it.
+    from rdflib import RDFS
+
+    from kg.build import build
+
+    article = tmp_path / "quotes.txt"
+    article.write_text('交口县推行"一网\\通办"改革，晋韵农业发展有限公司投产。', encoding="utf-8")
+    graph = build([article]).graph
+    sentences = {str(o) for o in graph.objects(None, CKG.sentence)}
+    assert '交口县推行"一网\\通办"改革，晋韵农业发展有限公司投产。' in sentences
+    assert "晋韵农业发展有限公司" in {str(o) for o in graph.objects(None, RDFS.label)}
