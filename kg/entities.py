@@ -15,8 +15,10 @@ in ``doc.user_data`` under ``kg_candidate_info``.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -28,6 +30,8 @@ from kg.rules import RuleSet, default_rules, load_rules
 from kg.segment import TEXT, WORD_ENDS
 from kg.types import DIVISION_CLASSES, Mention, Sentence
 
+# A sentence ends at 。！？ (with any closing quote) and at a paragraph break.
+SENTENCE_ENDS = frozenset(["。", "！", "？", "!", "?", "\n"])
 CANDIDATES = "kg_candidates"
 ENTITIES = "kg_entities"
 INFO = "kg_candidate_info"  # doc.user_data key: what a rule knows of a candidate beyond its Span
@@ -250,9 +254,26 @@ def make_project_owners(nlp: Language, name: str):
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
-    return tuple(
-        Sentence(s.start_char, s.end_char, s.text.strip()) for s in doc.sents if s.text.strip()
-    )
+    """The sentences: a sentence ends after a word of SENTENCE_ENDS and the punctuation that
+    follows it (a closing quote). The rule of spaCy's sentencizer, read from the word
+    boundaries the tokenizer kept rather than from a walk over the tokens."""
+    text = text_of(doc)
+    ends = doc.user_data.get(WORD_ENDS) or [t.idx + len(t.text) for t in doc]
+    starts, seen_end, start = [0], False, 0
+    for end in ends:
+        word = text[start:end]
+        if seen_end and word not in SENTENCE_ENDS and not _is_punct(word):
+            starts.append(start)
+            seen_end = False
+        elif word in SENTENCE_ENDS:
+            seen_end = True
+        start = end
+    bounds = zip(starts, [*starts[1:], len(text)])
+    return tuple(Sentence(a, b, text[a:b].strip()) for a, b in bounds if text[a:b].strip())
+
+
+def _is_punct(word: str) -> bool:
+    return all(unicodedata.category(c).startswith("P") for c in word)
 
 
 def mentions_from_doc(
@@ -288,10 +309,18 @@ def mentions_from_doc(
 
     chosen = list(doc.spans.get(ENTITIES, doc.ents))
     mentions = tuple(to_mention(s) for s in chosen)
-    others = [_chars(e) for e in chosen if e.label_ not in DIVISION_CLASSES]
+    # A division is nested when some other entity starts at or before it and ends at or after
+    # it: the furthest end among the entities starting up to its start tells.
+    others = sorted(_chars(e) for e in chosen if e.label_ not in DIVISION_CLASSES)
+    other_starts = [start for start, _ in others]
+    furthest = list(accumulate((end for _, end in others), max))
+
+    def is_nested(span: Span) -> bool:
+        start, end = _chars(span)
+        i = bisect_right(other_starts, start) - 1
+        return i >= 0 and furthest[i] >= end
+
     nested = tuple(
-        to_mention(c)
-        for c in doc.spans.get(CANDIDATES, [])
-        if c.label_ in DIVISION_CLASSES and any(_inside(_chars(c), o) for o in others)
+        to_mention(c) for c in doc.spans.get(CANDIDATES, []) if c.label_ in DIVISION_CLASSES and is_nested(c)
     )
     return sentences, mentions, nested

@@ -1,4 +1,4 @@
-"""The spaCy pipeline: blank Chinese, our jieba tokenizer, sentences, entity components."""
+"""The spaCy pipeline: blank Chinese, our jieba tokenizer, entity components."""
 
 from __future__ import annotations
 
@@ -10,16 +10,12 @@ from kg.places import gazetteer
 from kg.rules import default_rules, load_rules
 from kg.segment import JiebaTokenizer
 
-# A sentence ends at 。！？ (with any closing quote) and at a paragraph break.
-SENTENCE_ENDS = ["。", "！", "？", "!", "?", "\n"]
-
 
 def make_nlp(*, rules: str | None = None) -> Language:
     """Build the pipeline once per run; nothing is downloaded."""
     nlp = spacy.blank("zh")
     ruleset = load_rules(rules) if rules else default_rules()
     nlp.tokenizer = JiebaTokenizer(nlp.vocab, gazetteer().names | ruleset.words())
-    nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
     nlp.add_pipe("kg_places")
     nlp.add_pipe("kg_entity_rules", config={"rules": rules})
     nlp.add_pipe("kg_entity_select")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 from pyvis.network import Network
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import SDO
 
 from kg.types import ENTITY_CLASSES, RELATION_TYPES
@@ -120,47 +120,63 @@ _EXPLORER = """
 """
 
 
-def _value(graph: Graph, node, prop) -> str:
-    value = graph.value(node, prop)
-    return str(value) if value is not None else ""
+_PREFIXES = f"""PREFIX ckg: <{CKG}> PREFIX rdfs: <{RDFS}> PREFIX skos: <{SKOS}> PREFIX schema: <{SDO}>
+"""
+
+
+def _select(graph: Graph, query: str):
+    return graph.query(_PREFIXES + query)
 
 
 def _entities(graph: Graph) -> dict[URIRef, dict]:
-    """Class, name, aliases, facts and evidence of every entity, read from the graph."""
-    sentences: dict[URIRef, list[str]] = {}
-    for mention in graph.subjects(RDF.type, CKG.Mention):
-        entity = graph.value(mention, CKG.mentionOf)
-        sentence = _value(graph, mention, CKG.sentence)
-        seen = sentences.setdefault(entity, [])
-        if sentence and sentence not in seen:
-            seen.append(sentence)
-    found = {}
-    for cls in ENTITY_CLASSES:
-        for node in graph.subjects(RDF.type, CKG[cls]):
-            facts = []
-            for amount in graph.objects(node, CKG.investment):
-                facts.append(f"投资 investment: {_value(graph, amount, SDO.value)} 元")
-            for quantity in graph.objects(node, CKG.capacity):
-                facts.append(f"规模 capacity: {_value(graph, quantity, SDO.value)} {_value(graph, quantity, SDO.unitText)}")
-            for status in graph.objects(node, CKG.status):
-                facts.append(f"状态 status: {graph.value(status, SKOS.prefLabel) or status.split('/')[-1]}")
-            found[node] = {
-                "cls": cls,
-                "label": _value(graph, node, RDFS.label) or str(node),
-                "aliases": sorted(str(a) for a in graph.objects(node, SKOS.altLabel)),
-                "facts": sorted(set(facts)),
-                "evidence": sorted(sentences.get(node, []), key=len)[:2],
-                "code": _value(graph, node, CKG.divisionCode),
-            }
+    """Class, name, aliases, facts and evidence of every entity, read from the graph.
+
+    A few SPARQL queries rather than a lookup per node: on an Oxigraph-backed graph each
+    query runs inside Oxigraph at once.
+    """
+    classes = " ".join(f"ckg:{c}" for c in ENTITY_CLASSES)
+    found: dict[URIRef, dict] = {}
+    rows = _select(graph, f"""SELECT ?node ?cls ?label ?code WHERE {{
+        VALUES ?cls {{ {classes} }} ?node a ?cls .
+        OPTIONAL {{ ?node rdfs:label ?label }} OPTIONAL {{ ?node ckg:divisionCode ?code }} }}""")
+    for node, cls, label, code in rows:
+        found[node] = {
+            "cls": str(cls).removeprefix(str(CKG)), "label": str(label or node), "aliases": set(),
+            "facts": set(), "evidence": set(), "code": str(code or ""),
+        }
+
+    def collect(field: str, query: str, text) -> None:
+        for node, *values in _select(graph, query):
+            if node in found:
+                found[node][field].add(text(*values))
+
+    collect("aliases", "SELECT ?node ?alias WHERE { ?node skos:altLabel ?alias }", str)
+    collect("evidence", "SELECT ?node ?s WHERE { ?m a ckg:Mention ; ckg:mentionOf ?node ; ckg:sentence ?s }", str)
+    collect(
+        "facts", "SELECT ?node ?v WHERE { ?node ckg:investment/schema:value ?v }",
+        lambda v: f"投资 investment: {v} 元",
+    )
+    collect(
+        "facts", "SELECT ?node ?v ?u WHERE { ?node ckg:capacity ?q . ?q schema:value ?v . OPTIONAL { ?q schema:unitText ?u } }",
+        lambda v, u: f"规模 capacity: {v} {u or ''}",
+    )
+    collect(
+        "facts", """SELECT ?node ?status ?label WHERE { ?node ckg:status ?status .
+            OPTIONAL { ?status skos:prefLabel ?label FILTER(lang(?label) = "zh") } }""",
+        lambda status, label: f"状态 status: {label or str(status).split('/')[-1]}",
+    )
+    for entity in found.values():
+        entity["aliases"] = sorted(entity["aliases"])
+        entity["facts"] = sorted(entity["facts"])
+        entity["evidence"] = sorted(entity["evidence"], key=lambda s: (len(s), s))[:2]
     return found
 
 
 def _edges(graph: Graph, entities) -> list[tuple[URIRef, str, URIRef]]:
+    relations = " ".join(f"ckg:{r}" for r in RELATION_TYPES)
+    rows = _select(graph, f"SELECT ?s ?rel ?o WHERE {{ VALUES ?rel {{ {relations} }} ?s ?rel ?o }}")
     return sorted(
-        (s, rel, o)
-        for rel in RELATION_TYPES
-        for s, o in graph.subject_objects(CKG[rel])
-        if s in entities and o in entities
+        (s, str(rel).removeprefix(str(CKG)), o) for s, rel, o in rows if s in entities and o in entities
     )
 
 

@@ -21,7 +21,7 @@ def doc_with(nlp, words, candidates):
 def test_entities_longest_candidate_wins_and_nested_division_is_evidence_only(nlp):
     words = ["交口县", "晋韵", "农业", "发展", "有限公司", "投产", "。"]
     doc = doc_with(nlp, words, [(0, 3, "County", "place.full_name"), (0, 13, "Enterprise", "enterprise.registered_name")])
-    doc = select_entities(nlp.get_pipe("sentencizer")(doc))
+    doc = select_entities(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("交口县晋韵农业发展有限公司", "Enterprise")]
     _, mentions, nested = mentions_from_doc(doc, "d")
     assert [(x.text, x.label) for x in mentions] == [("交口县晋韵农业发展有限公司", "Enterprise")]
