@@ -45,6 +45,8 @@ class Rewrite:
 
     def tracked(self, text: str, origin: list[int]) -> tuple[str, list[int]]:
         """Apply the repair and carry the offset map along."""
+        if not self.pattern.search(text):
+            return text, origin  # most repairs find nothing to do in most articles
         parts: list[str] = []
         new_origin: list[int] = []
         last = 0

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,7 @@ _RULE_KEYS = {
     "start_boundary", "not_after_quote", "split_list", "head_alias", "core_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
+_REACH = 120  # characters around a head that a rule's match and its lookarounds may span
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class EntityRule:
     head_alias: bool = False
     core_alias: bool = False
     priority: int = 0
+    anchor: re.Pattern[str] | None = None  # the rule's obligatory head group (see _anchor)
 
 
 @dataclass(frozen=True)
@@ -104,13 +107,34 @@ class RuleSet:
         """Vocabulary for the segmenter's dictionary: every lexicon entry of two or more characters."""
         return {w for entries in self.lexicons.values() for w in entries if len(w) >= 2}
 
-    def find(self, text: str) -> list[Candidate]:
-        """Every candidate of every rule in ``text`` (overlaps allowed)."""
+    def find(self, text: str, *, anchored: bool = True) -> list[Candidate]:
+        """Every candidate of every rule in ``text`` (overlaps allowed).
+
+        A rule whose match always contains its ``head`` group is run only near the places
+        where that head occurs (``anchored``): the same matches, found without trying the
+        rule at every character of the text.
+        """
         found: list[Candidate] = []
         for rule in self.rules:
-            for match in rule.regex.finditer(text):
+            for match in self._matches(rule, text) if anchored else rule.regex.finditer(text):
                 found.extend(self._apply(rule, match, text))
         return found
+
+    def _matches(self, rule: EntityRule, text: str) -> Iterator[re.Match[str]]:
+        if rule.anchor is None:
+            yield from rule.regex.finditer(text)
+            return
+        # Windows reach further around each head than any name (and what its lookarounds
+        # read) extends, so a match in a window is the match a scan of the whole text finds.
+        windows: list[list[int]] = []
+        for head in rule.anchor.finditer(text):
+            start, end = max(head.start() - _REACH, 0), min(head.end() + _REACH, len(text))
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        for start, end in windows:
+            yield from rule.regex.finditer(text, start, end)
 
     def _apply(self, rule: EntityRule, match: re.Match[str], text: str) -> list[Candidate]:
         start, end = match.span()
@@ -274,7 +298,10 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
     if entry.get("span", "match") not in ("match", "core"):
         raise RuleError(f"{where}: span must be 'match' or 'core', not {entry['span']!r}")
     try:
-        regex = re.compile(_expand(entry["regex"], lexicons, where))
+        source = _expand(entry["regex"], lexicons, where)
+        regex = re.compile(source)
+        head = _anchor(source)
+        anchor = re.compile(head) if head else None
         reject_pattern = re.compile(entry["reject_pattern"]) if entry.get("reject_pattern") else None
     except re.error as error:
         raise RuleError(f"{where}: regex does not compile: {error}") from None
@@ -301,7 +328,62 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         head_alias=bool(entry.get("head_alias", False)),
         core_alias=bool(entry.get("core_alias", False)),
         priority=int(entry.get("priority", 0)),
+        anchor=anchor,
     )
+
+
+def _anchor(source: str) -> str | None:
+    """The source of the ``head`` group when every match of ``source`` must contain it: the
+    group stands at the top level of a pattern without a top-level ``|``, and no quantifier
+    follows it that would make it optional. Else None."""
+    depth, i, head_start, in_class = 0, 0, None, False
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if source.startswith("[]", i) or source.startswith("[^]", i):
+                i += 2 if source[i + 1] == "]" else 3
+                continue
+        elif char == "(":
+            if depth == 0 and source.startswith("(?P<head>", i):
+                head_start = i
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0 and head_start is not None and i > head_start:
+                optional = source[i + 1 : i + 2] in ("?", "*") or source.startswith("{0", i + 1)
+                inner = source[head_start + len("(?P<head>") : i]
+                head_start = None
+                if not optional:
+                    return None if _top_level_bar(source) else inner
+        i += 1
+    return None
+
+
+def _top_level_bar(source: str) -> bool:
+    depth, i, in_class = 0, 0, False
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:

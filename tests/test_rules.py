@@ -81,3 +81,30 @@ def test_rules_loader_accepts_a_valid_file(tmp_path):
     (tmp_path / "rules.toml").write_text(GOOD, encoding="utf-8")
     rules = load_rules(tmp_path / "rules.toml")
     assert [text for text in ("新建项目",) for c in rules.find(text)] == ["新建项目"]
+
+
+def test_rules_anchored_search_finds_exactly_what_a_full_scan_finds(seeds_dir):
+    # Rules run only near their head words, for speed; that must change no candidate.
+    from kg.normalize import normalize
+
+    rules = default_rules()
+    assert any(rule.anchor for rule in rules.rules)
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = normalize(path.read_text(encoding="utf-8"))[0]
+        assert rules.find(text) == rules.find(text, anchored=False), path.name
+
+
+@pytest.mark.parametrize(
+    "regex, anchor",
+    [
+        ("(?P<core>[甲乙]{2,4})(?P<head>公司|集团)", "公司|集团"),
+        ("(?P<core>[甲乙]{2,4})(?P<head>公司)?", None),  # optional head: no anchor
+        ("(?:(?P<core>[甲乙])(?P<head>公司))?", None),  # head inside an optional group
+        ("甲|(?P<core>[乙])(?P<head>公司)", None),  # a top-level alternative without the head
+        ("(?P<core>[(]{2})(?P<head>厂)", "厂"),  # a paren inside a character class
+    ],
+)
+def test_rules_anchor_is_the_head_only_when_every_match_contains_it(regex, anchor):
+    from kg.rules import _anchor
+
+    assert _anchor(regex) == anchor
