@@ -12,11 +12,9 @@ their stem alone (回龙 for 回龙镇).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
 
 from kg.places import TOWNSHIP_SUFFIXES, VILLAGE_SUFFIXES, Division, Gazetteer, stem
 
@@ -122,57 +120,38 @@ class PlaceFinder:
         return None
 
     def _lower_levels(self, text, county: str, word_ends) -> list[PlaceMention]:
-        forms, villages_of, finder = self._forms_below(county)
-        lengths = sorted({len(form) for form in forms}, reverse=True)
-        found: list[tuple[int, int, PlaceMention]] = []
-        for hit in finder.finditer(text):  # every position where some form starts
-            start = hit.start()
-            for length in lengths:
-                for order, division, rule in forms.get(text[start : start + length], ()):
-                    end = start + length
-                    if rule == "place.short_form" and not self._short_form_fits(
-                        text, division, start, end, word_ends, villages_of
-                    ):
-                        continue
-                    found.append((order, start, PlaceMention(start, end, division, rule)))
-        return [mention for _, _, mention in sorted(found, key=lambda item: item[:2])]
-
-    def _short_form_fits(self, text, division, start, end, word_ends, villages_of) -> bool:
-        # A township's stem directly before one of its own villages (桃红坡西交子村)
-        # is the township, however the segmenter cut the two.
-        if not text.startswith(villages_of.get(division.key, ()), end) and (
-            end not in word_ends or self._followed_by_feature(text, end)
-        ):
-            return False
-        # A village's bare stem is read as the village only where a list or the
-        # sentence goes on after it (用好苏家湾、…), not as the first word of
-        # some other name (乔家沟安置点, 大麦郊红军…旧址).
-        return not (division.level == "Village" and _is_cjk(text[end : end + 1]))
-
-    @lru_cache(maxsize=512)
-    def _forms_below(self, county: str):
-        """The names a county's townships and villages go by: full name, the same stem with
-        another suffix (a 乡 that became a 镇), the stem alone (回龙 for 回龙镇); and one
-        pattern that finds where any of them starts."""
+        mentions = []
         below = self.gazetteer.below(county)
-        villages_of: dict[str, tuple[str, ...]] = {}
+        villages_of: dict[str, list[str]] = {}
         for division in below:
             if division.level == "Village":
-                villages_of[division.parent] = (*villages_of.get(division.parent, ()), division.name)
-        forms: dict[str, list[tuple[int, Division, str]]] = {}
-        for order, division in enumerate(below):
+                villages_of.setdefault(division.parent, []).append(division.name)
+        for division in below:
             suffixes = TOWNSHIP_SUFFIXES if division.level == "Township" else VILLAGE_SUFFIXES
             base = stem(division.name, suffixes)
-            named = [(division.name, "place.full_name")]
-            named += [(base + s, "place.renamed") for s in suffixes if base + s != division.name]
+            forms = [(division.name, "place.full_name")]
+            forms += [(base + s, "place.renamed") for s in suffixes if base + s != division.name]
             min_stem = 2 if division.level == "Township" else 3
             # A bare stem that is also a county's or a city's name (交口 of 交口街道) is theirs.
             if len(base) >= min_stem and not self.gazetteer.lookup(base):
-                named.append((base, "place.short_form"))
-            for form, rule in named:
-                forms.setdefault(form, []).append((order, division, rule))
-        starts = "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) or "(?!)"
-        return forms, villages_of, re.compile(f"(?=(?:{starts}))")
+                forms.append((base, "place.short_form"))
+            for form, rule in forms:
+                for start in _occurrences(text, form):
+                    end = start + len(form)
+                    # A township's stem directly before one of its own villages (桃红坡西交子村)
+                    # is the township, however the segmenter cut the two.
+                    before_own_village = text.startswith(tuple(villages_of.get(division.key, ())), end)
+                    if rule == "place.short_form" and not before_own_village and (
+                        end not in word_ends or self._followed_by_feature(text, end)
+                    ):
+                        continue
+                    # A village's bare stem is read as the village only where a list or the
+                    # sentence goes on after it (用好苏家湾、…), not as the first word of
+                    # some other name (乔家沟安置点, 大麦郊红军…旧址).
+                    if rule == "place.short_form" and division.level == "Village" and _is_cjk(text[end : end + 1]):
+                        continue
+                    mentions.append(PlaceMention(start, end, division, rule))
+        return mentions
 
 
 def _is_cjk(char: str) -> bool:
