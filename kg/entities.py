@@ -219,7 +219,8 @@ class ProjectOwners:
 
     def __call__(self, doc: Doc) -> Doc:
         chosen = list(doc.spans.get(ENTITIES, []))
-        places = [s for s in chosen + list(doc.spans.get(CANDIDATES, [])) if s.label_ in DIVISION_CLASSES]
+        places = {_chars(s) for s in chosen + list(doc.spans.get(CANDIDATES, [])) if s.label_ in DIVISION_CLASSES}
+        place_chars = {i for start, end in places for i in range(start, end)}
         taken = {_chars(s) for s in chosen if s.label_ == "Enterprise"}
         text = text_of(doc)
         for project in [s for s in chosen if s.label_ == "Project"]:
@@ -228,14 +229,14 @@ class ProjectOwners:
                 continue
             tokens = [t for t in doc[project.start : project.end] if start <= t.idx and t.idx + len(t) <= end]
             first = 0
-            if tokens and any(_chars(p) == (tokens[0].idx, tokens[0].idx + len(tokens[0])) for p in places):
+            if tokens and (tokens[0].idx, tokens[0].idx + len(tokens[0])) in places:
                 first = 1  # a place before the trade name stays with it
             # A capacity right after the first word marks a place (旺庄4万吨…), unless a
             # division already opened the name (吕梁 + 杭氧 + 50000立方…).
             capacity_next = tokens[first + 1].like_num if len(tokens) > first + 1 else False
             if len(tokens) < first + 3 or not self._unknown(tokens[first].text) or (capacity_next and not first):
                 continue
-            if any(_overlap((tokens[first].idx, tokens[first].idx + 1), _chars(p)) for p in places):
+            if tokens[first].idx in place_chars:
                 continue
             owner = (tokens[0].idx, tokens[first].idx + len(tokens[first]))
             if any(_overlap(owner, t) for t in taken):

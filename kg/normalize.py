@@ -73,6 +73,18 @@ def _align(replacement: str, text: str, start: int, end: int, origin: list[int])
         return origin[start:end]
     anchor = origin[start] if end > start else origin[max(start - 1, 0)]
     mapped = [anchor] * len(replacement)
+    source = text[start:end]
+    if "".join(source.split()) == "".join(replacement.split()):
+        # Only whitespace differs (most repairs: joined lines, spaced-out characters): the
+        # other characters pair off in order, without a diff.
+        kept = iter(origin[start + i] for i, c in enumerate(source) if not c.isspace())
+        for i, c in enumerate(replacement):
+            if not c.isspace():
+                mapped[i] = next(kept)
+        for i in range(1, len(mapped)):
+            if mapped[i] < mapped[i - 1]:
+                mapped[i] = mapped[i - 1]
+        return mapped
     # Whitespace may not anchor a match: repairs insert and delete line breaks freely.
     matcher = SequenceMatcher(str.isspace, text[start:end], replacement, autojunk=False)
     for block in matcher.get_matching_blocks():

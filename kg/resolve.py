@@ -69,15 +69,14 @@ def _group_in_document(mentions: list[Mention], places: tuple[str, ...] = ()) ->
     """
     forms = sorted({m.text for m in mentions}, key=lambda t: (-len(t), t))
     projects = bool(mentions) and mentions[0].label == "Project"
+    keys = {form: _project_key(form, places) if projects else "" for form in forms}
     parent: dict[str, str] = {}
     for i, form in enumerate(forms):
-        core = _core(form)
-        key = _project_key(form, places) if projects else ""
+        core, key = _core(form), keys[form]
         target = next(
             (
                 f for f in forms[:i]
-                if parent.get(f, f) == f
-                and ((len(core) >= 2 and core in f) or (len(key) >= 3 and key == _project_key(f, places)))
+                if parent.get(f, f) == f and ((len(core) >= 2 and core in f) or (len(key) >= 3 and key == keys[f]))
             ),
             None,
         )
