@@ -16,7 +16,7 @@ in ``doc.user_data`` under ``kg_candidate_info``.
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from itertools import accumulate
 from dataclasses import dataclass
@@ -165,11 +165,15 @@ def select_entities(doc: Doc) -> Doc:
         key=lambda s: (-(chars[id(s)][1] - chars[id(s)][0]), -priority[id(s)], chars[id(s)][0], s.label_),
     )
     chosen: list[Span] = []
+    starts: list[int] = []  # of ``placed``, sorted: only spans near a candidate can overlap it
+    placed: list[Span] = []
+    longest = 0
     for group in (("Project", "Program"), ("Enterprise",), DIVISION_CLASSES):
         for span in (c for c in candidates if c.label_ in group):
             here = chars[id(span)]
             clash = False
-            for other in chosen:
+            for k in range(bisect_left(starts, here[0] - longest), bisect_left(starts, here[1])):
+                other = placed[k]
                 there = chars[id(other)]
                 if not _overlap(here, there):
                     continue
@@ -178,6 +182,10 @@ def select_entities(doc: Doc) -> Doc:
                     break
             if not clash:
                 chosen.append(span)
+                k = bisect_left(starts, here[0])
+                starts.insert(k, here[0])
+                placed.insert(k, span)
+                longest = max(longest, here[1] - here[0])
     chosen.sort(key=lambda s: chars[id(s)])
     doc.spans[ENTITIES] = chosen
     outermost: list[Span] = []

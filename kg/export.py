@@ -8,6 +8,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from kg.rdf import oxigraph_of
+
 
 def write_atomic(path: str | Path, content: str | bytes) -> Path:
     """Write ``content`` to a temporary file beside ``path``, then rename it into place."""
@@ -46,7 +48,7 @@ def serialize(graph: Graph, fmt: str) -> str | bytes:
     A graph held in an Oxigraph store (as ``kg build`` makes them) is written by Oxigraph
     itself, some 30 times faster than rdflib's serialisers.
     """
-    inner = getattr(graph.store, "_inner", None)  # oxrdflib's pyoxigraph.Store
+    inner = oxigraph_of(graph)
     if inner is not None and not OXIGRAPH_FORMATS:
         _oxigraph_formats()
     if inner is not None and fmt in OXIGRAPH_FORMATS and isinstance(graph.identifier, URIRef):

@@ -22,6 +22,7 @@ from pyvis.network import Network
 from rdflib import RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import SDO
 
+from kg.rdf import oxigraph_of
 from kg.types import ENTITY_CLASSES, RELATION_TYPES
 from kg.vocab import CKG
 
@@ -124,18 +125,28 @@ _PREFIXES = f"""PREFIX ckg: <{CKG}> PREFIX rdfs: <{RDFS}> PREFIX skos: <{SKOS}> 
 """
 
 
-def _select(graph: Graph, query: str):
-    return graph.query(_PREFIXES + query)
+def _select(graph: Graph, query: str) -> list[tuple[str | None, ...]]:
+    """Rows of a SELECT as plain strings (None where unbound). On an Oxigraph-backed graph
+    the query goes to Oxigraph itself: making rdflib terms of every value took longer
+    than running the query."""
+    store = oxigraph_of(graph)
+    if store is None or not isinstance(graph.identifier, URIRef):
+        return [tuple(None if v is None else str(v) for v in row) for row in graph.query(_PREFIXES + query)]
+    import pyoxigraph as ox
+
+    solutions = store.query(_PREFIXES + query, default_graph=ox.NamedNode(str(graph.identifier)))
+    names = [v.value for v in solutions.variables]
+    return [tuple(None if row[n] is None else row[n].value for n in names) for row in solutions]
 
 
-def _entities(graph: Graph) -> dict[URIRef, dict]:
+def _entities(graph: Graph) -> dict[str, dict]:
     """Class, name, aliases, facts and evidence of every entity, read from the graph.
 
     A few SPARQL queries rather than a lookup per node: on an Oxigraph-backed graph each
     query runs inside Oxigraph at once.
     """
     classes = " ".join(f"ckg:{c}" for c in ENTITY_CLASSES)
-    found: dict[URIRef, dict] = {}
+    found: dict[str, dict] = {}
     rows = _select(graph, f"""SELECT ?node ?cls ?label ?code WHERE {{
         VALUES ?cls {{ {classes} }} ?node a ?cls .
         OPTIONAL {{ ?node rdfs:label ?label }} OPTIONAL {{ ?node ckg:divisionCode ?code }} }}""")
@@ -172,7 +183,7 @@ def _entities(graph: Graph) -> dict[URIRef, dict]:
     return found
 
 
-def _edges(graph: Graph, entities) -> list[tuple[URIRef, str, URIRef]]:
+def _edges(graph: Graph, entities) -> list[tuple[str, str, str]]:
     relations = " ".join(f"ckg:{r}" for r in RELATION_TYPES)
     rows = _select(graph, f"SELECT ?s ?rel ?o WHERE {{ VALUES ?rel {{ {relations} }} ?s ?rel ?o }}")
     return sorted(
@@ -180,12 +191,12 @@ def _edges(graph: Graph, entities) -> list[tuple[URIRef, str, URIRef]]:
     )
 
 
-def _counties_of(entities, edges) -> dict[URIRef, list[str]]:
+def _counties_of(entities, edges) -> dict[str, list[str]]:
     """For each entity, the counties it belongs to: itself, what is in it, what it implements."""
     links = nx.Graph()
     links.add_nodes_from(entities)
     links.add_edges_from((s, o) for s, _, o in edges)
-    counties: dict[URIRef, list[str]] = {node: [] for node in entities}
+    counties: dict[str, list[str]] = {node: [] for node in entities}
     for county in (n for n, e in entities.items() if e["cls"] == "County"):
         for node in nx.node_connected_component(links, county) & ({county} | set(links[county]) | _below(county, edges)):
             counties[node].append(str(county))
@@ -245,7 +256,7 @@ def _details(entity: dict) -> str:
     return "\n".join(lines)
 
 
-def to_html(graph: Graph, *, heading: str = "countykg", keep: set[URIRef] | None = None) -> str:
+def to_html(graph: Graph, *, heading: str = "countykg", keep: set[str] | None = None) -> str:
     """Render the entities and relations of ``graph`` (or the ``keep`` subset) as a page.
 
     ``heading`` is shown as text in the explorer panel (and escaped in the page title).
