@@ -7,7 +7,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph
@@ -20,7 +20,7 @@ from kg.load import MAX_BYTES, find_articles, iter_texts
 from kg.normalize import normalize
 from kg.places import gazetteer
 from kg.relations import find_relations
-from kg.resolve import resolve
+from kg.resolve import document_keys, resolve
 from kg.types import Document, Extraction, KnowledgeBase
 from kg.vocab import ID
 
@@ -87,7 +87,8 @@ def extract(documents: Iterable[Document], nlp=None) -> Iterator[Extraction]:
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
         relations = find_relations(mentions, nested, places, sentences, document.text)
         facts = find_facts(document.text, sentences, mentions)
-        yield Extraction(document, sentences, mentions, relations, nested, facts)
+        extraction = Extraction(document, sentences, mentions, relations, nested, facts, document_keys(mentions))
+        yield replace(extraction, triples=rdf.document_triples(extraction))
 
 
 def build(
@@ -122,9 +123,17 @@ def build(
     if not files:
         raise InputError("no .txt articles found in " + ", ".join(map(str, paths)))
     skipped: list[InputError] = []
-
-    cached: list[Extraction] = []
     keys: dict[str, str] = {}  # doc_id -> cache key of the text it was read from
+
+    # Each document's RDF goes to the graph as it comes; only what corpus-level resolution
+    # needs is kept, so memory does not grow with the text of the corpus.
+    graph = new_graph(store_dir)
+    loader = rdf.GraphLoader(graph)
+    extractions: list[Extraction] = []
+
+    def take(extraction: Extraction) -> None:
+        loader.add(extraction.triples)
+        extractions.append(extraction.without_text())
 
     def documents() -> Iterator[Document]:
         """Readable articles that the cache does not already hold."""
@@ -138,8 +147,8 @@ def build(
                 continue
             keys[path.stem] = cache.key(path.name, text)
             hit = cache.get(keys[path.stem])
-            if hit is not None and hit.document.doc_id == path.stem:
-                cached.append(hit)
+            if hit is not None and hit.document.doc_id == path.stem and hit.triples:
+                take(hit)
             else:
                 yield make_document(path, text)
 
@@ -153,16 +162,16 @@ def build(
         fresh = extract_in_processes(documents(), jobs)
     else:
         fresh = extract(documents())
-    extractions = []
     for extraction in fresh:
         if cache:
             cache.put(keys[extraction.document.doc_id], extraction)
-        extractions.append(extraction)
-    extractions = cached + extractions
+        take(extraction)
     if not extractions:
         raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
     kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
-    graph = rdf.to_graph(kb, new_graph(store_dir))
+    for text in rdf.entity_triples(kb):
+        loader.add(text)
+    loader.flush()
     result = BuildResult(kb, graph, skipped)
     if out_dir is not None:
         out = Path(out_dir)

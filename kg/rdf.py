@@ -27,7 +27,8 @@ from rdflib.namespace import PROV, QB, SDO
 
 from kg.facts import default_fact_rules
 from kg.names import short_hash
-from kg.types import Document, EntityFact, KnowledgeBase, Mention
+from kg.resolve import document_keys
+from kg.types import Extraction, Fact, KnowledgeBase, Mention
 from kg.vocab import CKG, ID
 
 SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
@@ -78,74 +79,93 @@ QUOTED_FROM, SENTENCE, VALUE = _i(PROV.wasQuotedFrom), _i(CKG.sentence), _i(PROV
 START, END, MENTION_OF, MENTIONED_IN = _i(CKG.startOffset), _i(CKG.endOffset), _i(CKG.mentionOf), _i(CKG.mentionedIn)
 
 
-def triples(kb: KnowledgeBase) -> Iterator[str]:
-    """The knowledge base as N-Triples lines."""
-    documents: dict[str, Document] = {}
-    sentences = {}
-    for extraction in kb.extractions:
-        doc = extraction.document
-        documents[doc.doc_id] = doc
-        sentences[doc.doc_id] = extraction.sentences
-        iri = _i(document_iri(doc.doc_id))
-        yield f"{iri} {A} {_i(CKG.Document)} .\n"
-        yield f"{iri} {_i(CKG.sourceFile)} {_str(doc.source_file)} .\n"
+def document_triples(extraction: Extraction) -> str:
+    """The RDF that one document alone determines, as N-Triples: the document, its mentions
+    with their evidence, the types of the entities they mention, the relations it states
+    and its facts. Entity keys come from ``extraction.keys`` (resolution within the document)."""
+    doc, sentences = extraction.document, extraction.sentences
+    keys = extraction.keys or document_keys(extraction.mentions)
+    key_of = {(m.label, m.text): key for m, key in zip(extraction.mentions, keys)}
+    doc_iri = _i(document_iri(doc.doc_id))
+    out = [f"{doc_iri} {A} {_i(CKG.Document)} .\n{doc_iri} {_i(CKG.sourceFile)} {_str(doc.source_file)} .\n"]
 
-    def evidence(node: str, kind: URIRef, doc_id: str, start: int, end: int, sentence: int, rule: str) -> Iterator[str]:
-        doc = documents[doc_id]
+    def evidence(node: str, kind: URIRef, start: int, end: int, sentence: int, rule: str) -> str:
         raw_start, raw_end = doc.raw_span(start, end)
-        yield (  # one string for the node's seven triples: fewer, larger pieces are faster
+        return (  # one string for the node's seven triples: fewer, larger pieces are faster
             f"{node} {A} {_i(kind)} .\n"
-            f"{node} {QUOTED_FROM} {_i(document_iri(doc_id))} .\n"
-            f"{node} {SENTENCE} {_zh(sentences[doc_id][sentence].text)} .\n"
+            f"{node} {QUOTED_FROM} {doc_iri} .\n"
+            f"{node} {SENTENCE} {_zh(sentences[sentence].text)} .\n"
             f"{node} {START} {_typed(raw_start, XSD.integer)} .\n"
             f"{node} {END} {_typed(raw_end, XSD.integer)} .\n"
             f"{node} {EXTRACTED_BY} {_str(rule)} .\n"
             f"{node} {VALUE} {_zh(doc.text[start:end])} .\n"
         )
 
+    for m, key in zip(extraction.mentions, keys):
+        iri, node = _i(entity_iri(key)), _i(mention_iri(m))
+        out.append(f"{iri} {A} {_i(CKG[m.label])} .\n{iri} {MENTIONED_IN} {doc_iri} .\n{node} {MENTION_OF} {iri} .\n")
+        out.append(evidence(node, CKG.Mention, m.start, m.end, m.sentence, m.rule))
+    for r in extraction.relations:
+        head, tail = key_of.get((r.head.label, r.head.text)), key_of.get((r.tail.label, r.tail.text))
+        if head and tail and head != tail:
+            statement = _statement(out, _i(entity_iri(head)), _i(CKG[r.type]), _i(entity_iri(tail)))
+            out.append(
+                f"{statement} {DERIVED} {_i(mention_iri(r.head))} .\n"
+                f"{statement} {DERIVED} {_i(mention_iri(r.tail))} .\n"
+                f"{statement} {EXTRACTED_BY} {_str(r.rule)} .\n"
+            )
+    for fact in extraction.facts:
+        key = key_of.get((fact.subject.label, fact.subject.text))
+        if key:
+            _fact(out, _i(entity_iri(key)), fact, doc.doc_id, evidence)
+    return "".join(out)
+
+
+def entity_triples(kb: KnowledgeBase) -> Iterator[str]:
+    """What only the whole corpus determines: each entity's name, aliases and code."""
     for entity in kb.entities:
         iri = _i(entity_iri(entity.key))
-        yield f"{iri} {A} {_i(CKG[entity.label])} .\n"
         yield f"{iri} {LABEL} {_zh(entity.name)} .\n"
         for alias in sorted(entity.aliases):
             yield f"{iri} {ALT} {_zh(alias)} .\n"
         if entity.code:
             yield f"{iri} {_i(CKG.divisionCode)} {_str(entity.code)} .\n"
-        for m in entity.mentions:
-            node = _i(mention_iri(m))
-            yield f"{iri} {MENTIONED_IN} {_i(document_iri(m.doc_id))} .\n{node} {MENTION_OF} {iri} .\n"
-            yield from evidence(node, CKG.Mention, m.doc_id, m.start, m.end, m.sentence, m.rule)
-
-    for relation in kb.relations:
-        statement = yield from _statement(_i(entity_iri(relation.head)), _i(CKG[relation.type]), _i(entity_iri(relation.tail)))
-        for item in relation.evidence:
-            yield f"{statement} {DERIVED} {_i(mention_iri(item.head))} .\n"
-            yield f"{statement} {DERIVED} {_i(mention_iri(item.tail))} .\n"
-            yield f"{statement} {EXTRACTED_BY} {_str(item.rule)} .\n"
-    for item in kb.facts:
-        yield from _fact(item, evidence)
 
 
-def to_graph(kb: KnowledgeBase, graph: Graph | None = None, batch: int = 50_000) -> Graph:
-    """Write the knowledge base into ``graph`` (a new in-memory graph by default).
+class GraphLoader:
+    """Hands N-Triples text to a graph in batches: an Oxigraph-backed graph (oxrdflib) then
+    loads them with Oxigraph's own parser, and the batch size bounds the memory the text
+    takes on a large corpus."""
 
-    Triples are handed over as N-Triples text in batches (of ``batch`` pieces of a few
-    triples each): an Oxigraph-backed graph
-    (oxrdflib) then loads them with Oxigraph's own parser, and the batch size bounds the
-    memory the text takes on a large corpus.
-    """
+    def __init__(self, graph: Graph, batch_chars: int = 20_000_000):
+        self.graph, self.batch_chars = graph, batch_chars
+        self.format = "ox-turtle" if oxigraph_of(graph) is not None else "nt"
+        self.pending: list[str] = []
+        self.size = 0
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns)
+
+    def add(self, text: str) -> None:
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= self.batch_chars:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.graph.parse(data="".join(self.pending), format=self.format)
+        self.pending, self.size = [], 0
+
+
+def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
+    """Write the knowledge base into ``graph`` (a new in-memory graph by default)."""
     out = graph if graph is not None else Graph()
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns)
-    fmt = "ox-turtle" if oxigraph_of(out) is not None else "nt"
-    lines: list[str] = []
-    for line in triples(kb):
-        lines.append(line)
-        if len(lines) >= batch:
-            out.parse(data="".join(lines), format=fmt)
-            lines.clear()
-    if lines:
-        out.parse(data="".join(lines), format=fmt)
+    loader = GraphLoader(out)
+    for extraction in kb.extractions:
+        loader.add(extraction.triples or document_triples(extraction))
+    for text in entity_triples(kb):
+        loader.add(text)
+    loader.flush()
     return out
 
 
@@ -154,17 +174,19 @@ def oxigraph_of(graph: Graph):
     return getattr(graph.store, "_inner", None) if type(graph.store).__name__ == "OxigraphStore" else None
 
 
-def _statement(subject: str, predicate: str, value: str, evidence: str | None = None) -> Iterator[str]:
-    """A plain triple and its reification (an rdf:Statement), derived from ``evidence``;
-    returns the statement's node (``yield from`` gives it)."""
-    yield f"{subject} {predicate} {value} .\n"
+def _statement(out: list[str], subject: str, predicate: str, value: str, evidence: str | None = None) -> str:
+    """Add a plain triple and its reification (an rdf:Statement), derived from ``evidence``;
+    return the statement's node."""
     node = _i(ID[f"statement/{short_hash(subject[1:-1], predicate[1:-1], _n3_value(value), size=8)}"])
-    yield f"{node} {A} {_i(RDF.Statement)} .\n"
-    yield f"{node} {_i(RDF.subject)} {subject} .\n"
-    yield f"{node} {_i(RDF.predicate)} {predicate} .\n"
-    yield f"{node} {_i(RDF.object)} {value} .\n"
+    out.append(
+        f"{subject} {predicate} {value} .\n"
+        f"{node} {A} {_i(RDF.Statement)} .\n"
+        f"{node} {_i(RDF.subject)} {subject} .\n"
+        f"{node} {_i(RDF.predicate)} {predicate} .\n"
+        f"{node} {_i(RDF.object)} {value} .\n"
+    )
     if evidence is not None:
-        yield f"{node} {DERIVED} {evidence} .\n"
+        out.append(f"{node} {DERIVED} {evidence} .\n")
     return node
 
 
@@ -176,54 +198,60 @@ def _n3_value(value: str) -> str:
     return value[1 : value.rindex('"')]
 
 
-def _fact(item: EntityFact, evidence) -> Iterator[str]:
-    fact, subject = item.fact, _i(entity_iri(item.entity))
-    doc_id = fact.subject.doc_id
+def _fact(out: list[str], subject: str, fact: Fact, doc_id: str, evidence) -> None:
     ident = short_hash(doc_id, str(fact.start), str(fact.end), fact.property, fact.indicator, size=8)
     source = _i(ID[f"evidence/{ident}"])
-    yield from evidence(source, CKG.Evidence, doc_id, fact.start, fact.end, fact.sentence, fact.rule)
+    out.append(evidence(source, CKG.Evidence, fact.start, fact.end, fact.sentence, fact.rule))
     if fact.property == "investment":
         amount = _i(ID[f"amount/{ident}"])
-        yield f"{subject} {_i(CKG.investment)} {amount} .\n"
-        yield f"{amount} {A} {_i(SDO.MonetaryAmount)} .\n"
-        yield f"{amount} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
-        yield f"{amount} {_i(SDO.currency)} {_str(fact.unit)} .\n"
-        yield f"{amount} {DERIVED} {source} .\n"
+        out.append(
+            f"{subject} {_i(CKG.investment)} {amount} .\n"
+            f"{amount} {A} {_i(SDO.MonetaryAmount)} .\n"
+            f"{amount} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
+            f"{amount} {_i(SDO.currency)} {_str(fact.unit)} .\n"
+            f"{amount} {DERIVED} {source} .\n"
+        )
     elif fact.property == "capacity":
         quantity = _i(ID[f"quantity/{ident}"])
-        yield f"{subject} {_i(CKG.capacity)} {quantity} .\n"
-        yield f"{quantity} {A} {_i(SDO.QuantitativeValue)} .\n"
-        yield f"{quantity} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
-        yield f"{quantity} {_i(SDO.unitText)} {_zh(fact.unit)} .\n"
-        yield f"{quantity} {DERIVED} {source} .\n"
+        out.append(
+            f"{subject} {_i(CKG.capacity)} {quantity} .\n"
+            f"{quantity} {A} {_i(SDO.QuantitativeValue)} .\n"
+            f"{quantity} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
+            f"{quantity} {_i(SDO.unitText)} {_zh(fact.unit)} .\n"
+            f"{quantity} {DERIVED} {source} .\n"
+        )
     elif fact.property == "phase":
-        yield from _statement(subject, _i(CKG.phase), _typed(int(fact.value), XSD.integer), source)
+        _statement(out, subject, _i(CKG.phase), _typed(int(fact.value), XSD.integer), source)
     elif fact.property == "year":
-        yield from _statement(subject, _i(CKG.year), _typed(fact.value, XSD.gYear), source)
+        _statement(out, subject, _i(CKG.year), _typed(fact.value, XSD.gYear), source)
     elif fact.property == "status":
         status = _i(ID[f"status/{fact.value}"])
-        yield from _statement(subject, _i(CKG.status), status, source)
-        yield from _concept(status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
+        _statement(out, subject, _i(CKG.status), status, source)
+        _concept(out, status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
     elif fact.property == "statistic":
         observation = _i(ID[f"observation/{ident}"])
         indicator = _i(ID[f"indicator/{fact.indicator}"])
         dataset = _i(STATISTICS)
-        yield f"{dataset} {A} {_i(QB.DataSet)} .\n"
-        yield f"{dataset} {_i(QB.structure)} {_i(CKG.countyStatisticsStructure)} .\n"
-        yield f"{observation} {A} {_i(QB.Observation)} .\n"
-        yield f"{observation} {_i(QB.dataSet)} {dataset} .\n"
-        yield f"{observation} {_i(SDMX_DIMENSION.refArea)} {subject} .\n"
+        out.append(
+            f"{dataset} {A} {_i(QB.DataSet)} .\n"
+            f"{dataset} {_i(QB.structure)} {_i(CKG.countyStatisticsStructure)} .\n"
+            f"{observation} {A} {_i(QB.Observation)} .\n"
+            f"{observation} {_i(QB.dataSet)} {dataset} .\n"
+            f"{observation} {_i(SDMX_DIMENSION.refArea)} {subject} .\n"
+            f"{observation} {_i(CKG.indicator)} {indicator} .\n"
+            f"{observation} {_i(SDMX_MEASURE.obsValue)} {_typed(fact.value, XSD.decimal)} .\n"
+            f"{observation} {_i(SDO.currency)} {_str(fact.unit)} .\n"
+            f"{observation} {DERIVED} {source} .\n"
+        )
         if fact.year:
-            yield f"{observation} {_i(SDMX_DIMENSION.refPeriod)} {_typed(fact.year, XSD.gYear)} .\n"
-        yield f"{observation} {_i(CKG.indicator)} {indicator} .\n"
-        yield f"{observation} {_i(SDMX_MEASURE.obsValue)} {_typed(fact.value, XSD.decimal)} .\n"
-        yield f"{observation} {_i(SDO.currency)} {_str(fact.unit)} .\n"
-        yield f"{observation} {DERIVED} {source} .\n"
-        yield from _concept(indicator, CKG.Indicator, next(i for i in default_fact_rules().indicators if i.id == fact.indicator))
+            out.append(f"{observation} {_i(SDMX_DIMENSION.refPeriod)} {_typed(fact.year, XSD.gYear)} .\n")
+        _concept(out, indicator, CKG.Indicator, next(i for i in default_fact_rules().indicators if i.id == fact.indicator))
 
 
-def _concept(node: str, kind: URIRef, term) -> Iterator[str]:
-    yield f"{node} {A} {_i(kind)} .\n"
-    yield f"{node} {A} {_i(SKOS.Concept)} .\n"
-    yield f"{node} {PREF} {_zh(term.label_zh)} .\n"
-    yield f"{node} {PREF} {_zh(term.label_en, 'en')} .\n"
+def _concept(out: list[str], node: str, kind: URIRef, term) -> None:
+    out.append(
+        f"{node} {A} {_i(kind)} .\n"
+        f"{node} {A} {_i(SKOS.Concept)} .\n"
+        f"{node} {PREF} {_zh(term.label_zh)} .\n"
+        f"{node} {PREF} {_zh(term.label_en, 'en')} .\n"
+    )

@@ -1,12 +1,13 @@
 """Corpus-level resolution: mentions of all documents -> one Entity per real-world thing.
 
-Divisions are identified by their gazetteer key (the official code for provinces,
-prefectures and counties). Other entities are grouped per class: within a document, a
-shorter form contained in a longer one of the same class is an alias of it
-(天麟公司 -> 交口县天麟农业发展有限公司, once the organisational form is set aside); across
-documents, equal canonical names (``name_key``) are one entity. The canonical name is the
-longest full form seen. Keys are ASCII and depend only on class and canonical name (or
-code), never on input order.
+Two steps. ``document_keys`` resolves within one document (it runs with extraction, in
+the workers): divisions are identified by their gazetteer key (the official code for
+provinces, prefectures and counties); other entities are grouped per class, a shorter
+form contained in a longer one of the same class being an alias of it
+(天麟公司 -> 交口县天麟农业发展有限公司, once the organisational form is set aside), and a
+group's key is derived from its longest form. ``resolve`` then merges equal keys across
+documents and names each entity by the longest form seen. Keys are ASCII and depend only on
+class and name (or code), never on input order.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
 from kg.names import name_key, short_hash
 from kg.places import TOWNSHIP_SUFFIXES, VILLAGE_SUFFIXES
@@ -84,51 +86,81 @@ def _group_in_document(mentions: list[Mention], places: tuple[str, ...] = ()) ->
     return parent
 
 
-def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) -> KnowledgeBase:
-    """Merge the mentions of all documents into entities and relations."""
-    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
-    key_of: dict[tuple[str, str, str], tuple[str, str]] = {}  # (doc, label, form) -> group
-    for extraction in extractions:
-        by_label: dict[str, list[Mention]] = defaultdict(list)
-        for m in extraction.mentions:
-            by_label[m.label].append(m)
-        for label, mentions in by_label.items():
-            if label in DIVISION_CLASSES:
-                for m in mentions:
-                    group = (label, m.key)
-                    groups[group].append(m)
-                    key_of[(m.doc_id, label, m.text)] = group
-                continue
-            places = tuple(sorted({m.text for m in extraction.mentions if m.key}, key=len, reverse=True))
-            canonical_of = _group_in_document(mentions, places)
-            for m in mentions:
-                canonical = canonical_of[m.text]
-                # Across documents an enterprise is known by its name without the
-                # organisational form: 美锦集团 in one article, 美锦 in another.
-                group = (label, name_key(_core(canonical) if label == "Enterprise" else canonical))
-                groups[group].append(m)
-                aliases[group].update({m.text, *m.aliases})
-                key_of[(m.doc_id, label, m.text)] = group
+def _identity(label: str, name: str) -> str:
+    """What a name is known by in every document: without the organisational form for an
+    enterprise (美锦集团 = 美锦), without the head word for a programme or project, which
+    one article writes and another leaves out (“净土”保卫战 = 净土; 西延工程 = 西延)."""
+    if label == "Enterprise":
+        name = _core(name)
+    elif label in ("Program", "Project"):
+        heads = _HEADS[label]()
+        head = next((h for h in heads if name.endswith(h) and len(name) >= len(h) + 2), "")
+        name = name[: len(name) - len(head)]
+    return name_key(name)
 
-    entities: dict[tuple[str, str], Entity] = {}
-    for (label, ident), mentions in sorted(groups.items()):
+
+def _heads(lexicon: str):
+    @lru_cache(maxsize=1)
+    def longest_first() -> tuple[str, ...]:
+        from kg.rules import default_rules
+
+        return tuple(sorted(default_rules().lexicons[lexicon], key=len, reverse=True))
+
+    return longest_first
+
+
+_HEADS = {"Program": _heads("program_head"), "Project": _heads("project_head")}
+
+
+def document_keys(mentions: tuple[Mention, ...]) -> tuple[str, ...]:
+    """Resolution within one document: the Entity.key of each mention.
+
+    Divisions are known by their gazetteer key. Other mentions of one class are grouped by
+    ``_group_in_document``; a group's key comes from its longest form (for an enterprise, the
+    name without its organisational form: 美锦集团 in one article, 美锦 in another), so the
+    same thing named the same way gets the same key in every document, with no corpus-wide
+    step: documents can be turned into RDF one by one, in parallel, and cached.
+    """
+    by_label: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_label[m.label].append(m)
+    places = tuple(sorted({m.text for m in mentions if m.key}, key=len, reverse=True))
+    key_of: dict[tuple[str, str], str] = {}
+    for label, group in by_label.items():
         if label in DIVISION_CLASSES:
+            for m in group:
+                key_of[(label, m.text)] = f"division-{m.key}"
+            continue
+        canonical_of = _group_in_document(group, places)
+        for m in group:
+            key_of[(label, m.text)] = f"{label.lower()}-{short_hash(label, _identity(label, canonical_of[m.text]))}"
+    return tuple(key_of[(m.label, m.text)] for m in mentions)
+
+
+def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) -> KnowledgeBase:
+    """Resolution across documents: mentions with one key are one entity, named by the
+    longest form any document gives it (a division: by its official name)."""
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    forms: dict[str, set[str]] = defaultdict(set)
+    key_of: dict[tuple[str, str, str], str] = {}  # (doc, label, form) -> Entity.key
+    for extraction in extractions:
+        keys = extraction.keys or document_keys(extraction.mentions)
+        for m, key in zip(extraction.mentions, keys):
+            groups[key].append(m)
+            forms[key].update({m.text, *m.aliases} if m.label not in DIVISION_CLASSES else {m.text})
+            key_of[(m.doc_id, m.label, m.text)] = key
+
+    entities: dict[str, Entity] = {}
+    for key, mentions in sorted(groups.items()):
+        label = mentions[0].label
+        if label in DIVISION_CLASSES:
+            ident = key.removeprefix("division-")
             name = _division_name(mentions, division_names.get(ident, mentions[0].text), label)
-            forms = {m.text for m in mentions}
-            key, code = f"division-{ident}", ident if ident.isdigit() else None
+            code = ident if ident.isdigit() else None
         else:
-            forms = aliases[(label, ident)]
-            name = max(forms, key=lambda t: (len(t), t))
-            key, code = f"{label.lower()}-{short_hash(label, name_key(name))}", None
-        entities[(label, ident)] = Entity(
-            key=key,
-            label=label,
-            name=name,
-            aliases=frozenset(f for f in forms if f != name),
-            mentions=tuple(mentions),
-            code=code,
-        )
+            name, code = max(forms[key], key=lambda t: (len(t), t)), None
+        aliases = frozenset(f for f in forms[key] if f != name)
+        entities[key] = Entity(key=key, label=label, name=name, aliases=aliases, mentions=tuple(mentions), code=code)
 
     evidence: dict[tuple[str, str, str], list[RelationMention]] = defaultdict(list)
     for extraction in extractions:
@@ -136,14 +168,13 @@ def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) ->
             head = key_of.get((r.head.doc_id, r.head.label, r.head.text))
             tail = key_of.get((r.tail.doc_id, r.tail.label, r.tail.text))
             if head and tail and head != tail:
-                evidence[(entities[head].key, r.type, entities[tail].key)].append(r)
+                evidence[(head, r.type, tail)].append(r)
     relations = tuple(Relation(h, t, tl, tuple(ev)) for (h, t, tl), ev in sorted(evidence.items()))
     facts = tuple(
-        EntityFact(entities[group].key, fact)
+        EntityFact(key, fact)
         for extraction in extractions
         for fact in extraction.facts
-        if (group := key_of.get((fact.subject.doc_id, fact.subject.label, fact.subject.text)))
+        if (key := key_of.get((fact.subject.doc_id, fact.subject.label, fact.subject.text)))
     )
     ordered = tuple(sorted(entities.values(), key=lambda e: e.key))
     return KnowledgeBase(tuple(extractions), ordered, relations, facts)
-

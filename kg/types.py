@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 EntityClass = Literal[
@@ -95,6 +95,14 @@ class Extraction:
     relations: tuple[RelationMention, ...]
     nested: tuple[Mention, ...] = ()  # divisions inside another entity's name: locatedIn evidence
     facts: tuple[Fact, ...] = ()
+    keys: tuple[str, ...] = ()  # Entity.key of each mention, resolved within the document
+    triples: str = field(repr=False, default="")  # the document's own RDF, as N-Triples
+
+    def without_text(self) -> Extraction:
+        """What corpus-level resolution needs, once the document's RDF has been written:
+        the text, its offset map and the RDF text are dropped."""
+        document = Document(self.document.doc_id, self.document.source_file, "")
+        return replace(self, document=document, sentences=(), triples="")
 
 
 @dataclass(frozen=True)
