@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Graph, URIRef
 
 from kg.rdf import oxigraph_of
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> Path:
-    """Write ``content`` to a temporary file beside ``path``, then rename it into place."""
+def write_atomic(path: str | Path, content: str | bytes | Callable[[BinaryIO], object]) -> Path:
+    """Write ``content`` to a temporary file beside ``path``, then rename it into place.
+
+    ``content`` may also be a function that writes into the open binary file, so that a large
+    output streams to disk instead of being held in memory first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(content):
+                content(handle)
+            else:
+                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -52,13 +60,7 @@ def serialize(graph: Graph, fmt: str) -> str | bytes:
     if inner is not None and not OXIGRAPH_FORMATS:
         _oxigraph_formats()
     if inner is not None and fmt in OXIGRAPH_FORMATS and isinstance(graph.identifier, URIRef):
-        import pyoxigraph as ox
-
-        return inner.dump(
-            format=OXIGRAPH_FORMATS[fmt],
-            from_graph=ox.NamedNode(str(graph.identifier)),
-            prefixes={prefix: str(ns) for prefix, ns in graph.namespaces() if prefix},
-        )
+        return _dump(graph, inner, fmt)
     if fmt == "graphml":
         import io
 
@@ -84,5 +86,25 @@ FORMATS = {"ttl": "kg.ttl", "nt": "kg.nt", "jsonld": "kg.jsonld", "graphml": "kg
 
 
 def write_graph(graph: Graph, out_dir: str | Path, fmt: str) -> Path:
-    """Write the graph in format ``fmt`` (ttl, nt, jsonld, graphml) into ``out_dir``, atomically."""
-    return write_atomic(Path(out_dir) / FORMATS[fmt], serialize(graph, fmt))
+    """Write the graph in format ``fmt`` (ttl, nt, jsonld, graphml) into ``out_dir``, atomically.
+
+    Oxigraph streams its formats straight into the file: the Turtle of a 100 MB corpus is
+    some 500 MB, which need not be in memory at once."""
+    path = Path(out_dir) / FORMATS[fmt]
+    inner = oxigraph_of(graph)
+    if inner is not None and not OXIGRAPH_FORMATS:
+        _oxigraph_formats()
+    if inner is not None and fmt in OXIGRAPH_FORMATS and isinstance(graph.identifier, URIRef):
+        return write_atomic(path, lambda handle: _dump(graph, inner, fmt, handle))
+    return write_atomic(path, serialize(graph, fmt))
+
+
+def _dump(graph: Graph, inner, fmt: str, output=None):
+    import pyoxigraph as ox
+
+    return inner.dump(
+        output,
+        format=OXIGRAPH_FORMATS[fmt],
+        from_graph=ox.NamedNode(str(graph.identifier)),
+        prefixes={prefix: str(ns) for prefix, ns in graph.namespaces() if prefix},
+    )

@@ -1,4 +1,9 @@
-"""KnowledgeBase -> rdflib.Graph: the contract of annotation guide §5, plus provenance.
+"""Extractions and the KnowledgeBase -> RDF: the contract of annotation guide §5, plus provenance.
+
+Almost all of it is determined by one document alone (``document_triples``: made with the
+extraction, in the workers, and cached with it); only the entities' names and aliases wait
+for the whole corpus (``entity_triples``). Both are N-Triples text, which ``GraphLoader``
+hands to the graph in batches.
 
 The contract's triples are plain (type, label, altLabel, mentionedIn, sourceFile and the
 four relations). Provenance sits on separate nodes so it never disturbs them:

@@ -15,6 +15,7 @@ import html
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import networkx as nx
@@ -23,7 +24,7 @@ from rdflib import RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import SDO
 
 from kg.rdf import oxigraph_of
-from kg.types import ENTITY_CLASSES, RELATION_TYPES
+from kg.types import DIVISION_CLASSES, ENTITY_CLASSES, RELATION_TYPES
 from kg.vocab import CKG
 
 
@@ -59,6 +60,7 @@ _EXPLORER = """
 </style>
 <div id="kg-panel">
   <h2 id="kg-title"></h2>
+  <p id="kg-note"></p>
   <input id="kg-search" type="search" placeholder="搜索名称 / search a name">
   <select id="kg-county"><option value="">全部县 / all counties</option></select>
   <div id="kg-legend"></div>
@@ -70,6 +72,7 @@ _EXPLORER = """
   var hiddenClasses = {};
   var county = "";
   document.getElementById("kg-title").textContent = meta.title;
+  document.getElementById("kg-note").textContent = meta.note;
   var legend = document.getElementById("kg-legend");
   meta.classes.forEach(function (c) {
     var label = document.createElement("label");
@@ -212,6 +215,7 @@ def _below(county, edges) -> set:
 
 
 SPRING_LIMIT = 500  # above this many nodes, force-directed layout costs seconds (and scipy)
+MAX_NODES = 5_000  # the largest page measured to draw in under a second (benchmarks/README.md)
 
 
 def _layout(entities, edges, counties) -> dict:
@@ -256,15 +260,27 @@ def _details(entity: dict) -> str:
     return "\n".join(lines)
 
 
-def to_html(graph: Graph, *, heading: str = "countykg", keep: set[str] | None = None) -> str:
+def to_html(
+    graph: Graph, *, heading: str = "countykg", keep: set[str] | None = None, max_nodes: int = MAX_NODES
+) -> str:
     """Render the entities and relations of ``graph`` (or the ``keep`` subset) as a page.
 
-    ``heading`` is shown as text in the explorer panel (and escaped in the page title).
+    ``heading`` is shown as text in the explorer panel (and escaped in the page title). A
+    graph of more than ``max_nodes`` entities shows its divisions and its most connected
+    other entities, up to ``max_nodes``, and says so in the panel: a page of tens of
+    thousands of nodes weighs hundreds of megabytes and no browser draws it usefully
+    (the per-county pages and ``kg query`` show the rest).
     """
     entities = _entities(graph)
     if keep is not None:
         entities = {n: e for n, e in entities.items() if n in keep}
     edges = _edges(graph, entities)
+    total = len(entities)
+    if total > max_nodes:
+        degree = Counter(n for s, _, o in edges for n in (s, o))
+        ranked = sorted(entities, key=lambda n: (entities[n]["cls"] not in DIVISION_CLASSES, -degree[n], n))
+        entities = {n: entities[n] for n in ranked[:max_nodes]}
+        edges = [(s, rel, o) for s, rel, o in edges if s in entities and o in entities]
     counties = _counties_of(entities, edges)
     positions = _layout(entities, edges, counties)
 
@@ -288,8 +304,12 @@ def to_html(graph: Graph, *, heading: str = "countykg", keep: set[str] | None = 
         {"from": ids[s], "to": ids[o], "label": EDGE_LABELS[rel], "title": rel, "arrows": "to"}
         for s, rel, o in edges
     ]
+    note = "" if total == len(entities) else (
+        f"显示连接最多的 {len(entities):,} 个实体，共 {total:,} 个 / showing the {len(entities):,} most connected of {total:,} entities"
+    )
     meta = {
         "title": heading,
+        "note": note,
         "classes": [
             {"cls": c, "zh": STYLES[c].label_zh, "color": STYLES[c].color, "count": sum(e["cls"] == c for e in entities.values())}
             for c in ENTITY_CLASSES

@@ -49,3 +49,15 @@ def test_visualize_one_page_per_county_holds_that_county(seeds_build, tmp_path):
         assert len(page) < len(whole)
     labels = {n["label"] for n in json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", pages["141123"], re.S).group(1))}
     assert "兴县" in labels and "交城县" not in labels
+
+
+def test_visualize_a_huge_graph_shows_its_divisions_and_most_connected_entities(seeds_build):
+    graph = seeds_build[0].graph
+    page = to_html(graph, max_nodes=60)
+    nodes = json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", page, re.S).group(1))
+    assert len(nodes) == 60
+    divisions = {"Province", "Prefecture", "County", "Township", "Village"}
+    every_division = {str(s) for c in divisions for s in graph.subjects(RDF.type, CKG[c])}
+    assert sum(n["cls"] in divisions for n in nodes) == len(every_division)
+    meta = json.loads(re.search(r"var meta = (\{.*?\});\n", page, re.S).group(1))
+    assert "60" in meta["note"] and "most connected" in meta["note"]
