@@ -21,7 +21,7 @@ from kg.normalize import normalize
 from kg.places import gazetteer
 from kg.relations import find_relations
 from kg.resolve import document_keys, resolve
-from kg.types import Document, Extraction, KnowledgeBase
+from kg.types import Article, Document, Extraction, KnowledgeBase
 from kg.vocab import ID
 
 GRAPH_NAME = ID["graph"]
@@ -58,18 +58,20 @@ def new_graph(store_dir: str | Path | None = None) -> Graph:
     return graph
 
 
-def make_document(path: Path, raw: str) -> Document:
-    text, origin = normalize(raw)
-    return Document(doc_id=path.stem, source_file=path.name, text=text, origin=array("i", origin))
+def make_document(article: Article) -> Document:
+    text, origin = normalize(article.raw)
+    name = Path(article.source_file)
+    return Document(doc_id=name.stem, source_file=name.name, text=text, origin=array("i", origin))
 
 
-def extract(documents: Iterable[Document], nlp=None) -> Iterator[Extraction]:
-    """Run the spaCy pipeline over documents, one Doc in memory at a time.
+def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
+    """Normalise articles and run the spaCy pipeline over them, one Doc in memory at a time
+    (in a worker process, with ``--jobs``: normalisation is part of the per-article work).
 
     The pipeline is built when the first document arrives: a build whose articles all come
     from the cache never loads it.
     """
-    documents = iter(documents)
+    documents = map(make_document, articles)
     first = next(documents, None)
     if first is None:
         return
@@ -88,7 +90,7 @@ def extract(documents: Iterable[Document], nlp=None) -> Iterator[Extraction]:
         relations = find_relations(mentions, nested, places, sentences, document.text)
         facts = find_facts(document.text, sentences, mentions)
         extraction = Extraction(document, sentences, mentions, relations, nested, facts, document_keys(mentions))
-        yield replace(extraction, triples=rdf.document_triples(extraction))
+        yield replace(extraction, triples=rdf.document_triples(extraction)).without_text()
 
 
 def build(
@@ -133,9 +135,9 @@ def build(
 
     def take(extraction: Extraction) -> None:
         loader.add(extraction.triples)
-        extractions.append(extraction.without_text())
+        extractions.append(replace(extraction, triples=""))  # resolution needs the mentions only
 
-    def documents() -> Iterator[Document]:
+    def documents() -> Iterator[Article]:
         """Readable articles that the cache does not already hold."""
         items = iter_texts(files, max_bytes=max_bytes)
         for path, text in progress(items) if progress else items:
@@ -143,14 +145,14 @@ def build(
                 skipped.append(text)
                 continue
             if cache is None:
-                yield make_document(path, text)
+                yield Article(path.name, text)
                 continue
             keys[path.stem] = cache.key(path.name, text)
             hit = cache.get(keys[path.stem])
             if hit is not None and hit.document.doc_id == path.stem and hit.triples:
                 take(hit)
             else:
-                yield make_document(path, text)
+                yield Article(path.name, text)
 
     if engine == "dask":
         from kg.engines import extract_with_dask

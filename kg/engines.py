@@ -15,15 +15,15 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 
-from kg.types import Document, Extraction
+from kg.types import Article, Extraction
 
 ENGINES = ("local", "dask")
 
 
-def _extract_batch(documents: Iterable[Document]) -> list[Extraction]:
+def _extract_batch(articles: Iterable[Article]) -> list[Extraction]:
     from kg.build import extract
 
-    return list(extract(documents, _worker_pipeline()))
+    return list(extract(articles, _worker_pipeline()))
 
 
 _PIPELINE = None
@@ -39,26 +39,26 @@ def _worker_pipeline():
     return _PIPELINE
 
 
-def _extract_one(document: Document) -> Extraction:
-    return _extract_batch([document])[0]
+def _extract_one(article: Article) -> Extraction:
+    return _extract_batch([article])[0]
 
 
-def extract_in_processes(documents: Iterable[Document], jobs: int) -> Iterator[Extraction]:
+def extract_in_processes(articles: Iterable[Article], jobs: int) -> Iterator[Extraction]:
     """Extract in ``jobs`` local worker processes, each with its own pipeline.
 
-    Documents stream through the pool; results come back as they are done (resolution does
+    Articles stream through the pool; results come back as they are done (resolution does
     not depend on their order).
     """
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:
-        yield from pool.imap_unordered(_extract_one, documents, chunksize=4)
+        yield from pool.imap_unordered(_extract_one, articles, chunksize=4)
 
 
-def extract_with_dask(documents: Iterable[Document], *, scheduler: str | None = None, partitions: int | None = None) -> Iterator[Extraction]:
+def extract_with_dask(articles: Iterable[Article], *, scheduler: str | None = None, partitions: int | None = None) -> Iterator[Extraction]:
     """Extract on Dask: the local process scheduler by default, a cluster at ``scheduler``."""
     import dask.bag as db
 
-    items = list(documents)
+    items = list(articles)
     if not items:
         return iter(())
     bag = db.from_sequence(items, npartitions=partitions or min(len(items), 32))

@@ -17,6 +17,14 @@ RELATION_TYPES: tuple[str, ...] = ("locatedIn", "partOf", "implements", "develop
 
 
 @dataclass(frozen=True)
+class Article:
+    """One file as read: its name and its decoded text, before normalisation."""
+
+    source_file: str  # file name, e.g. "000_bf441c48083cf4d1.txt"
+    raw: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One article after normalisation.
 
@@ -99,10 +107,11 @@ class Extraction:
     triples: str = field(repr=False, default="")  # the document's own RDF, as N-Triples
 
     def without_text(self) -> Extraction:
-        """What corpus-level resolution needs, once the document's RDF has been written:
-        the text, its offset map and the RDF text are dropped."""
+        """What the corpus needs once the document's RDF is made: the text, its offset map
+        and the sentences are dropped (they are in the RDF). Lighter to send back from a
+        worker process and to keep in the cache."""
         document = Document(self.document.doc_id, self.document.source_file, "")
-        return replace(self, document=document, sentences=(), triples="")
+        return replace(self, document=document, sentences=())
 
 
 @dataclass(frozen=True)

@@ -107,11 +107,10 @@ def test_relations_developer_named_by_cue_words(text, company, project):
 
 def test_relations_a_cue_word_places_an_enterprise_in_a_township_rather_than_the_county():
     # Hand-written: 双池镇 is a real township of 交口县 (gazetteer); the company is invented.
-    from pathlib import Path
-
-    from kg.build import extract, make_document
+    from kg.build import extract
+    from kg.types import Article
 
     text = "交口县招商引资成效明显。晋韵农业发展有限公司位于双池镇，主营食用菌。"
-    extraction = next(extract([make_document(Path("cue.txt"), text)]))
+    extraction = next(extract([Article("cue.txt", text)]))
     located = {(r.head.text, r.tail.text, r.rule) for r in extraction.relations if r.type == "locatedIn"}
     assert located == {("晋韵农业发展有限公司", "双池镇", "locatedIn.cue")}
