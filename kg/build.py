@@ -137,7 +137,7 @@ def build(
         loader.add(extraction.triples)
         extractions.append(replace(extraction, triples=""))  # resolution needs the mentions only
 
-    def documents() -> Iterator[Article]:
+    def articles() -> Iterator[Article]:
         """Readable articles that the cache does not already hold."""
         items = iter_texts(files, max_bytes=max_bytes)
         for path, text in progress(items) if progress else items:
@@ -157,13 +157,13 @@ def build(
     if engine == "dask":
         from kg.engines import extract_with_dask
 
-        fresh = extract_with_dask(documents(), scheduler=dask_scheduler)
+        fresh = extract_with_dask(articles(), scheduler=dask_scheduler)
     elif jobs > 1:
         from kg.engines import extract_in_processes
 
-        fresh = extract_in_processes(documents(), jobs)
+        fresh = extract_in_processes(articles(), jobs)
     else:
-        fresh = extract(documents())
+        fresh = extract(articles())
     for extraction in fresh:
         if cache:
             cache.put(keys[extraction.document.doc_id], extraction)

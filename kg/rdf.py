@@ -179,18 +179,6 @@ class GraphLoader:
         )
 
 
-def to_graph(kb: KnowledgeBase, graph: Graph | None = None) -> Graph:
-    """Write the knowledge base into ``graph`` (a new in-memory graph by default)."""
-    out = graph if graph is not None else Graph()
-    loader = GraphLoader(out)
-    for extraction in kb.extractions:
-        loader.add(extraction.triples or document_triples(extraction))
-    for text in entity_triples(kb):
-        loader.add(text)
-    loader.flush()
-    return out
-
-
 def oxigraph_of(graph: Graph):
     """The pyoxigraph.Store under an Oxigraph-backed graph (oxrdflib), else None."""
     return getattr(graph.store, "_inner", None) if type(graph.store).__name__ == "OxigraphStore" else None

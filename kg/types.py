@@ -142,7 +142,8 @@ class EntityFact:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Output of resolve, input of rdf.to_graph."""
+    """Output of resolve: the entities' names go to RDF (rdf.entity_triples); the
+    extractions keep their mentions, relations and facts, not their text."""
 
     extractions: tuple[Extraction, ...]
     entities: tuple[Entity, ...]
