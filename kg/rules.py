@@ -336,36 +336,22 @@ def _anchor(source: str) -> str | None:
     """The source of the ``head`` group when every match of ``source`` must contain it: the
     group stands at the top level of a pattern without a top-level ``|``, and no quantifier
     follows it that would make it optional. Else None."""
-    depth, i, head_start, in_class = 0, 0, None, False
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if source.startswith("[]", i) or source.startswith("[^]", i):
-                i += 2 if source[i + 1] == "]" else 3
-                continue
-        elif char == "(":
-            if depth == 0 and source.startswith("(?P<head>", i):
-                head_start = i
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0 and head_start is not None and i > head_start:
-                optional = source[i + 1 : i + 2] in ("?", "*") or source.startswith("{0", i + 1)
-                inner = source[head_start + len("(?P<head>") : i]
-                head_start = None
-                if not optional:
-                    return None if _top_level_bar(source) else inner
-        i += 1
-    return None
+    syntax = list(_syntax(source))
+    if any(char == "|" and depth == 0 for _, char, depth in syntax):
+        return None
+    opening = "(?P<head>"
+    head_start = next((i for i, char, depth in syntax if char == "(" and depth == 0 and source.startswith(opening, i)), None)
+    if head_start is None:
+        return None
+    end = next(i for i, char, depth in syntax if char == ")" and depth == 0 and i > head_start)
+    optional = source[end + 1 : end + 2] in ("?", "*") or source.startswith("{0", end + 1)
+    return None if optional else source[head_start + len(opening) : end]
 
 
-def _top_level_bar(source: str) -> bool:
+def _syntax(source: str):
+    """``(offset, char, depth)`` of the characters of a regex that are syntax: not escaped,
+    not inside a character class. ``depth`` counts the groups open around the character
+    (for a parenthesis: outside it)."""
     depth, i, in_class = 0, 0, False
     while i < len(source):
         char = source[i]
@@ -376,14 +362,17 @@ def _top_level_bar(source: str) -> bool:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
+            if source.startswith(("[]", "[^]"), i):  # a ] right after [ or [^ is a literal
+                i += 2 if source[i + 1] == "]" else 3
+                continue
         elif char == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
-            return True
+            yield i, char, depth
+        else:
+            yield i, char, depth
+            if char == "(":
+                depth += 1
         i += 1
-    return False
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
