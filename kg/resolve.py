@@ -49,6 +49,7 @@ def _division_name(mentions: list[Mention], official: str, label: str) -> str:
     return official
 
 
+_PHASE = re.compile(r"[一二三四五六七八九十0-9]期")
 _CAPACITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:万千瓦|千瓦|兆瓦|MW|万吨/年|吨/年|万吨级|万吨|吨|万亩|亩|万平方米|平方米|立方米|立方|m³)")
 
 
@@ -67,7 +68,8 @@ def _group_in_document(mentions: list[Mention], places: tuple[str, ...] = ()) ->
 
     A shorter form contained in a longer one (once the company's organisational form is set
     aside) is its alias; two project names that differ only in place, capacity or head noun
-    name one project (``places`` are the document's division names, longest first).
+    name one project (``places`` are the document's division names, longest first). A phase
+    is a project of its own: 某某项目二期工程 is no alias-holder of 某某项目.
     """
     forms = sorted({m.text for m in mentions}, key=lambda t: (-len(t), t))
     projects = bool(mentions) and mentions[0].label == "Project"
@@ -78,7 +80,9 @@ def _group_in_document(mentions: list[Mention], places: tuple[str, ...] = ()) ->
         target = next(
             (
                 f for f in forms[:i]
-                if parent.get(f, f) == f and ((len(core) >= 2 and core in f) or (len(key) >= 3 and key == keys[f]))
+                if parent.get(f, f) == f
+                and _PHASE.findall(f) == _PHASE.findall(form)
+                and ((len(core) >= 2 and core in f) or (len(key) >= 3 and key == keys[f]))
             ),
             None,
         )
