@@ -41,7 +41,8 @@ class PlaceFinder:
         raw = self._coded_candidates(text, word_starts, word_ends)
         found = self._resolve_coded(raw)
         counties = {m.division.key for m in found if m.division.level == "County"}
-        lower = [m for county in sorted(counties) for m in self._lower_levels(text, county, word_ends)]
+        pairs = {text[i : i + 2] for i in range(len(text) - 1)}  # a name can only be where its first two characters are
+        lower = [m for county in sorted(counties) for m in self._lower_levels(text, county, word_ends, pairs)]
         # A township or village name must start a word, or follow another division directly
         # (双池镇枣林村, 回龙明志沟村): 以下村 is not a village in 500人以下村.
         ends = {m.end for m in found + lower}
@@ -119,7 +120,7 @@ class PlaceFinder:
             return best
         return None
 
-    def _lower_levels(self, text, county: str, word_ends) -> list[PlaceMention]:
+    def _lower_levels(self, text, county: str, word_ends, pairs: Collection[str]) -> list[PlaceMention]:
         mentions = []
         below = self.gazetteer.below(county)
         villages_of: dict[str, list[str]] = {}
@@ -136,6 +137,8 @@ class PlaceFinder:
             if len(base) >= min_stem and not self.gazetteer.lookup(base):
                 forms.append((base, "place.short_form"))
             for form, rule in forms:
+                if form[:2] not in pairs:
+                    continue
                 for start in _occurrences(text, form):
                     end = start + len(form)
                     # A township's stem directly before one of its own villages (桃红坡西交子村)
