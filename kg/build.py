@@ -54,7 +54,7 @@ def new_graph(store_dir: str | Path | None = None) -> Graph:
     graph = Graph(store="Oxigraph", identifier=GRAPH_NAME)
     if store_dir is not None:
         graph.open(str(store_dir), create=not Path(store_dir).exists())
-        graph.remove((None, None, None))
+        rdf.oxigraph_of(graph).clear()  # an earlier build's graph, at once (not triple by triple)
     return graph
 
 
