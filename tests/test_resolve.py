@@ -100,3 +100,24 @@ def test_resolve_an_enterprise_across_articles_with_and_without_its_organisation
     names = sorted((e.name, tuple(sorted(e.aliases))) for e in kb.entities)
     assert ("宏泰集团", ("宏泰",)) in names  # one enterprise, named in both articles
     assert ("宏泰耐材", ()) in names  # another trade of the same name stays apart
+
+
+def test_resolve_a_phase_is_a_project_of_its_own():
+    kb = resolve(
+        [extraction("a", [mention("a", "石门河治理项目", "Project"), mention("a", "石门河治理项目二期工程", "Project", 20)])],
+        NAMES,
+    )
+    assert sorted(e.name for e in kb.entities) == ["石门河治理项目", "石门河治理项目二期工程"]
+
+
+def test_resolve_the_same_programme_with_and_without_its_head_word_in_two_documents():
+    # One article writes “蓝天”保卫战 (the rule keeps 蓝天保卫战 as an alias), another the full name.
+    kb = resolve(
+        [
+            extraction("a", [mention("a", "蓝天", "Program", aliases=["蓝天保卫战"])]),
+            extraction("b", [mention("b", "蓝天保卫战", "Program")]),
+        ],
+        NAMES,
+    )
+    (programme,) = kb.entities
+    assert programme.name == "蓝天保卫战" and "蓝天" in programme.aliases
