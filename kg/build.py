@@ -130,7 +130,7 @@ def build(
     # Each document's RDF goes to the graph as it comes; only what corpus-level resolution
     # needs is kept, so memory does not grow with the text of the corpus.
     graph = new_graph(store_dir)
-    loader = rdf.GraphLoader(graph)
+    loader = rdf.GraphLoader(graph, on_disk=store_dir is not None)
     extractions: list[Extraction] = []
 
     def take(extraction: Extraction) -> None:

@@ -146,12 +146,14 @@ def entity_triples(kb: KnowledgeBase) -> Iterator[str]:
 
 class GraphLoader:
     """Hands N-Triples text to a graph in batches. An Oxigraph-backed graph (oxrdflib) gets
-    it straight into its store, bulk-loaded by Oxigraph's own parser: going through rdflib's
-    ``Graph.parse`` cost three times as long, and a transaction per batch made an on-disk
-    store many times slower. The batch size bounds the memory the text takes."""
+    it straight into its store through Oxigraph's own parser (rdflib's ``Graph.parse`` cost
+    three times as long): bulk-loaded into an on-disk store (a transaction per batch made it
+    many times slower), loaded without re-validating IRIs into an in-memory one (the text is
+    ours: IRIs from ASCII keys, literals escaped by ``_zh``/``_str``; 40% faster). The batch
+    size bounds the memory the text takes."""
 
-    def __init__(self, graph: Graph, batch_chars: int = 20_000_000):
-        self.graph, self.batch_chars = graph, batch_chars
+    def __init__(self, graph: Graph, batch_chars: int = 20_000_000, *, on_disk: bool = False):
+        self.graph, self.batch_chars, self.on_disk = graph, batch_chars, on_disk
         self.store = oxigraph_of(graph) if isinstance(graph.identifier, URIRef) else None
         self.pending: list[str] = []
         self.size = 0
@@ -174,9 +176,11 @@ class GraphLoader:
             return
         import pyoxigraph as ox
 
-        self.store.bulk_load(
-            text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(self.graph.identifier))
-        )
+        data, name = text.encode("utf-8"), ox.NamedNode(str(self.graph.identifier))
+        if self.on_disk:
+            self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+        else:
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=name, lenient=True)
 
 
 def oxigraph_of(graph: Graph):
