@@ -30,6 +30,7 @@ def test_segment_cuts_where_python_jieba_cuts(nlp, seeds_dir, tmp_path):
     # seeds, the word boundaries of both agree almost everywhere (measured: 99.9%).
     import itertools
     import logging
+
     import jieba
 
     from kg.normalize import normalize
