@@ -124,12 +124,15 @@ def find_facts(text: str, sentences: tuple[Sentence, ...], mentions: tuple[Menti
     rules = rules or default_fact_rules()
     facts: list[Fact] = []
     projects = [m for m in mentions if m.label == "Project"]
+    in_sentence: dict[int, list[Mention]] = {}
+    for project in projects:
+        in_sentence.setdefault(project.sentence, []).append(project)
     for project in projects:
         facts += _name_facts(project, rules)
         sentence = sentences[project.sentence] if project.sentence < len(sentences) else None
         if sentence is None:
             continue
-        others = [p for p in projects if p is not project and p.sentence == project.sentence]
+        others = [p for p in in_sentence[project.sentence] if p is not project]
         facts += _sentence_facts(text, sentence, project, others, rules)
     county = main_county(mentions)
     if county is not None:

@@ -14,6 +14,9 @@ from kg.segment import JiebaTokenizer
 def make_nlp(*, rules: str | None = None) -> Language:
     """Build the pipeline once per run; nothing is downloaded."""
     nlp = spacy.blank("zh")
+    # spaCy's limit guards its parser and NER, which this pipeline does not use; an article
+    # is bounded by `kg build --max-bytes` instead (20 MB, some 7 M characters, by default).
+    nlp.max_length = 50_000_000
     ruleset = load_rules(rules) if rules else default_rules()
     nlp.tokenizer = JiebaTokenizer(nlp.vocab, gazetteer().names | ruleset.words())
     nlp.add_pipe("kg_places")

@@ -148,12 +148,14 @@ def _undouble(match: re.Match[str]) -> str:
 
 repeated_headings = Rewrite(
     "repeated_headings",
-    re.compile(r"^[^\n]{4,}$", re.M),
+    re.compile(r"^[^\n]{4,120}$", re.M),
     _undouble,
 )
 """A heading the PDF printed twice, as a whole or piece by piece, printed once:
 "产业发展加快产业发展加快" -> "产业发展加快", "图图①①：：" -> "图①：".
-A line must consist entirely of doubled pieces to be touched."""
+A line must consist entirely of doubled pieces to be touched, and be a heading's or a
+caption's length (120 characters at most): a long line of text that repeats itself is
+content, and checking it would cost time quadratic in its length."""
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[str, str]:

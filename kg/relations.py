@@ -26,6 +26,8 @@ Each relation names the evidence it rests on in its ``rule``:
 from __future__ import annotations
 
 import tomllib
+from collections import defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 
 from kg.focus import main_county
@@ -63,7 +65,7 @@ def _cued_place(text: str, m: Mention, divisions: list[Mention]) -> Mention | No
     return next((d for d in divisions if text[m.end : d.start] in cues), None)
 
 
-def _from_elsewhere(m: Mention, nested: tuple[Mention, ...], home: str, above_home: set[str], gazetteer: Gazetteer) -> bool:
+def _from_elsewhere(m: Mention, nested: Sequence[Mention], home: str, above_home: set[str], gazetteer: Gazetteer) -> bool:
     """An enterprise whose name opens with a place outside the article's county and the
     divisions above it (江苏某某电机 in an article about a county of 山西) is based there,
     not in the county (annotation guide §2)."""
@@ -107,11 +109,23 @@ def find_relations(
 
     home = main_county(mentions)
     above_home = {a.key for a in gazetteer.ancestors(home.key)} if home is not None else set()
-    places_in_names = [n for n in (*nested, *(m for m in mentions if m.key)) if n.key in divisions]
+    # What a mention's relations depend on stands in its own sentence (a name never spans
+    # two): looking there only keeps a long article linear.
+    in_sentence: dict[int, list[Mention]] = defaultdict(list)
+    nested_in_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
+        in_sentence[m.sentence].append(m)
+    for n in nested:
+        nested_in_sentence[n.sentence].append(n)
+    first_of_level = {}
+    for m in mentions:
+        first_of_level.setdefault(m.label, m)
+    for m in mentions:
+        same = in_sentence[m.sentence]
         if m.label in ("Enterprise", "Project"):
-            inside = [n for n in places_in_names if _inside(n, m)]
-            cued = _cued_place(text, m, [d for d in mentions if d.key and d.sentence == m.sentence])
+            places = (*nested_in_sentence[m.sentence], *(d for d in same if d.key))
+            inside = [n for n in places if n.key in divisions and _inside(n, m)]
+            cued = _cued_place(text, m, [d for d in same if d.key])
             if cued is not None:
                 found.append(RelationMention(m, "locatedIn", divisions[cued.key], "locatedIn.cue"))
             elif inside:
@@ -121,13 +135,13 @@ def find_relations(
                     found.append(RelationMention(m, "locatedIn", home, "locatedIn.document"))
                 else:
                     found.append(RelationMention(m, "locatedIn", divisions[place.key], "locatedIn.name_place"))
-            elif home is not None and not _from_elsewhere(m, nested, home.key, above_home, gazetteer):
+            elif home is not None and not _from_elsewhere(m, nested_in_sentence[m.sentence], home.key, above_home, gazetteer):
                 found.append(RelationMention(m, "locatedIn", home, "locatedIn.document"))
         if m.label == "Project":
-            for owner in (e for e in mentions if e.label == "Enterprise" and _inside(e, m)):
+            for owner in (e for e in same if e.label == "Enterprise" and _inside(e, m)):
                 found.append(RelationMention(m, "developedBy", owner, "developedBy.name_owner"))
             if text:
-                for owner in (e for e in mentions if e.label == "Enterprise" and e.sentence == m.sentence):
+                for owner in (e for e in same if e.label == "Enterprise"):
                     if _developer_cue(text, owner, m):
                         found.append(RelationMention(m, "developedBy", owner, "developedBy.cue"))
         if m.label == "Program" and home is not None:
@@ -135,7 +149,7 @@ def find_relations(
         if m.label == "Program" and m.sentence < len(sentences):
             before = text[sentences[m.sentence].start : m.start]
             for level, cues in superior_cues().items():
-                superior = next((d for d in mentions if d.label == level), None)
+                superior = first_of_level.get(level)
                 if superior is not None and any(cue in before for cue in cues):
                     found.append(RelationMention(superior, "implements", m, "implements.superior"))
     return tuple(found)

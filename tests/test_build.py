@@ -66,3 +66,15 @@ def test_build_on_dask_equals_one_process(seeds_dir, tmp_path):
     on_dask = build([seeds_dir], tmp_path / "dask", engine="dask")
     assert len(on_dask.kb.extractions) == 5
     assert isomorphic(_graph(tmp_path / "one"), _graph(tmp_path / "dask"))
+
+
+def test_build_reads_an_article_longer_than_spacys_default_limit(tmp_path):
+    # A whole year's pages in one file: over spaCy's default max_length (1,000,000
+    # characters), which guards a parser this pipeline does not use.
+    filler = "今天各项工作有序推进，群众生活安定。" * 56_000  # 1,008,000 characters
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "year.txt").write_text(filler + "交口县推行“一网通办”改革。", encoding="utf-8")
+    result = build([tmp_path / "in"])
+    assert not result.skipped
+    forms = {form for e in result.kb.entities for form in (e.name, *e.aliases)}
+    assert {"交口县", "一网通办"} <= forms

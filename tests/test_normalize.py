@@ -67,3 +67,9 @@ def test_normalize_windows_line_endings_keep_offsets():
     text, origin = n.normalize(raw)
     assert text == "交口县推进项目建设。\n图①：香菇大棚。"
     assert all(raw[origin[i]] == c for i, c in enumerate(text) if c != "\n")
+
+
+def test_normalize_a_long_line_that_repeats_itself_is_content_not_a_doubled_heading():
+    sentence = "今天各项工作有序推进，群众生活安定，全县上下一心谋发展、抓落实、促振兴。"
+    line = sentence * 4  # 144 characters: longer than any heading printed twice
+    assert n.normalize(line)[0] == line
