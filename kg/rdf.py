@@ -212,27 +212,26 @@ def _n3_value(value: str) -> str:
     return value[1 : value.rindex('"')]
 
 
+# fact property -> (IRI path, class, unit property, how the unit is written)
+_VALUE_NODES = {
+    "investment": ("amount", SDO.MonetaryAmount, SDO.currency, _str),  # CNY
+    "capacity": ("quantity", SDO.QuantitativeValue, SDO.unitText, _zh),  # 兆瓦, 万吨/年 …
+}
+
+
 def _fact(out: list[str], subject: str, fact: Fact, doc_id: str, evidence) -> None:
     ident = short_hash(doc_id, str(fact.start), str(fact.end), fact.property, fact.indicator, size=8)
     source = _i(ID[f"evidence/{ident}"])
     out.append(evidence(source, CKG.Evidence, fact.start, fact.end, fact.sentence, fact.rule))
-    if fact.property == "investment":
-        amount = _i(ID[f"amount/{ident}"])
+    if fact.property in _VALUE_NODES:
+        path, kind, unit_property, unit = _VALUE_NODES[fact.property]
+        node = _i(ID[f"{path}/{ident}"])
         out.append(
-            f"{subject} {_i(CKG.investment)} {amount} .\n"
-            f"{amount} {A} {_i(SDO.MonetaryAmount)} .\n"
-            f"{amount} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
-            f"{amount} {_i(SDO.currency)} {_str(fact.unit)} .\n"
-            f"{amount} {DERIVED} {source} .\n"
-        )
-    elif fact.property == "capacity":
-        quantity = _i(ID[f"quantity/{ident}"])
-        out.append(
-            f"{subject} {_i(CKG.capacity)} {quantity} .\n"
-            f"{quantity} {A} {_i(SDO.QuantitativeValue)} .\n"
-            f"{quantity} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
-            f"{quantity} {_i(SDO.unitText)} {_zh(fact.unit)} .\n"
-            f"{quantity} {DERIVED} {source} .\n"
+            f"{subject} {_i(CKG[fact.property])} {node} .\n"
+            f"{node} {A} {_i(kind)} .\n"
+            f"{node} {_i(SDO.value)} {_typed(fact.value, XSD.decimal)} .\n"
+            f"{node} {_i(unit_property)} {unit(fact.unit)} .\n"
+            f"{node} {DERIVED} {source} .\n"
         )
     elif fact.property == "phase":
         _statement(out, subject, _i(CKG.phase), _typed(int(fact.value), XSD.integer), source)

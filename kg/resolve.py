@@ -97,23 +97,18 @@ def _identity(label: str, name: str) -> str:
     if label == "Enterprise":
         name = _core(name)
     elif label in ("Program", "Project"):
-        heads = _HEADS[label]()
-        head = next((h for h in heads if name.endswith(h) and len(name) >= len(h) + 2), "")
+        head = next((h for h in _heads(label) if name.endswith(h) and len(name) >= len(h) + 2), "")
         name = name[: len(name) - len(head)]
     return name_key(name)
 
 
-def _heads(lexicon: str):
-    @lru_cache(maxsize=1)
-    def longest_first() -> tuple[str, ...]:
-        from kg.rules import default_rules
+@lru_cache(maxsize=2)
+def _heads(label: str) -> tuple[str, ...]:
+    """The head words of a programme's or a project's name (the rules' lexicon), longest first."""
+    from kg.rules import default_rules
 
-        return tuple(sorted(default_rules().lexicons[lexicon], key=len, reverse=True))
-
-    return longest_first
-
-
-_HEADS = {"Program": _heads("program_head"), "Project": _heads("project_head")}
+    lexicon = {"Program": "program_head", "Project": "project_head"}[label]
+    return tuple(sorted(default_rules().lexicons[lexicon], key=len, reverse=True))
 
 
 def document_keys(mentions: tuple[Mention, ...]) -> tuple[str, ...]:
