@@ -25,6 +25,7 @@ four relations). Provenance sits on separate nodes so it never disturbs them:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
@@ -157,6 +158,7 @@ class GraphLoader:
         self.store = oxigraph_of(graph) if isinstance(graph.identifier, URIRef) else None
         self.pending: list[str] = []
         self.size = 0
+        self.loading: Future | None = None  # the batch Oxigraph is parsing, in a thread
         for prefix, ns in PREFIXES.items():
             graph.bind(prefix, ns)
 
@@ -164,9 +166,16 @@ class GraphLoader:
         self.pending.append(text)
         self.size += len(text)
         if self.size >= self.batch_chars:
-            self.flush()
+            self._send()
 
     def flush(self) -> None:
+        """Load everything added so far; return once the graph holds it."""
+        self._send()
+        if self.loading is not None:
+            self.loading.result()
+            self.loading = None
+
+    def _send(self) -> None:
         if not self.pending:
             return
         text = "".join(self.pending)
@@ -174,13 +183,23 @@ class GraphLoader:
         if self.store is None:
             self.graph.parse(data=text, format="nt")
             return
+        # Oxigraph parses without holding Python's lock, so the next batch is extracted while
+        # this one loads; one batch at a time in flight bounds the memory the text takes.
+        if self.loading is not None:
+            self.loading.result()
+        self.loading = _LOADER.submit(self._load, text.encode("utf-8"))
+
+    def _load(self, data: bytes) -> None:
         import pyoxigraph as ox
 
-        data, name = text.encode("utf-8"), ox.NamedNode(str(self.graph.identifier))
+        name = ox.NamedNode(str(self.graph.identifier))
         if self.on_disk:
             self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
         else:
             self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=name, lenient=True)
+
+
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store-load")
 
 
 def oxigraph_of(graph: Graph):
