@@ -11,7 +11,10 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import itertools
 import json
 import math
 import re
@@ -128,18 +131,18 @@ _PREFIXES = f"""PREFIX ckg: <{CKG}> PREFIX rdfs: <{RDFS}> PREFIX skos: <{SKOS}> 
 """
 
 
-def _select(graph: Graph, query: str) -> list[tuple[str | None, ...]]:
-    """Rows of a SELECT as plain strings (None where unbound). On an Oxigraph-backed graph
-    the query goes to Oxigraph itself: making rdflib terms of every value took longer
-    than running the query."""
+def _select(graph: Graph, query: str) -> list[tuple[str, ...]]:
+    """Rows of a SELECT as plain strings ("" where unbound). On an Oxigraph-backed graph the
+    query goes to Oxigraph itself, and its rows come back as CSV: making rdflib terms, or
+    even Oxigraph's own terms, of every value took longer than running the query."""
     store = oxigraph_of(graph)
     if store is None or not isinstance(graph.identifier, URIRef):
-        return [tuple(None if v is None else str(v) for v in row) for row in graph.query(_PREFIXES + query)]
+        return [tuple("" if v is None else str(v) for v in row) for row in graph.query(_PREFIXES + query)]
     import pyoxigraph as ox
 
     solutions = store.query(_PREFIXES + query, default_graph=ox.NamedNode(str(graph.identifier)))
-    names = [v.value for v in solutions.variables]
-    return [tuple(None if row[n] is None else row[n].value for n in names) for row in solutions]
+    table = solutions.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+    return [tuple(row) for row in itertools.islice(csv.reader(io.StringIO(table)), 1, None)]
 
 
 def _entities(graph: Graph) -> dict[str, dict]:
