@@ -34,7 +34,14 @@ from rdflib.namespace import PROV, QB, SDO
 from kg.facts import default_fact_rules
 from kg.names import short_hash
 from kg.resolve import document_keys
-from kg.types import Extraction, Fact, KnowledgeBase, Mention
+from kg.types import (
+    ENTITY_CLASSES,
+    RELATION_TYPES,
+    Extraction,
+    Fact,
+    KnowledgeBase,
+    Mention,
+)
 from kg.vocab import CKG, ID
 
 SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
@@ -55,7 +62,15 @@ def entity_iri(key: str) -> URIRef:
 
 
 def mention_iri(m: Mention) -> URIRef:
-    return ID[f"mention/{short_hash(m.doc_id, str(m.start), str(m.end), m.label, size=8)}"]
+    return URIRef(_mention(m)[1:-1])
+
+
+def _mention(m: Mention) -> str:
+    return f"<{_ID}mention/{short_hash(m.doc_id, str(m.start), str(m.end), m.label, size=8)}>"
+
+
+def _entity(key: str) -> str:
+    return f"<{_ID}{key}>"
 
 
 # Terms are written straight as N-Triples text: making an rdflib term for each of a large
@@ -79,6 +94,9 @@ def _typed(value, datatype: URIRef) -> str:
     return f'"{value}"^^<{datatype}>'
 
 
+_ID = str(ID)  # hot paths format IRIs as text: rdflib's Namespace lookups cost seconds at 10 MB
+INTEGER = f"^^<{XSD.integer}>"
+_CKG = {name: f"<{CKG[name]}>" for name in (*ENTITY_CLASSES, *RELATION_TYPES, "Mention", "Evidence")}
 A, LABEL, ALT, PREF = _i(RDF.type), _i(RDFS.label), _i(SKOS.altLabel), _i(SKOS.prefLabel)
 DERIVED, EXTRACTED_BY = _i(PROV.wasDerivedFrom), _i(CKG.extractedBy)
 QUOTED_FROM, SENTENCE, VALUE = _i(PROV.wasQuotedFrom), _i(CKG.sentence), _i(PROV.value)
@@ -95,49 +113,49 @@ def document_triples(extraction: Extraction) -> str:
     doc_iri = _i(document_iri(doc.doc_id))
     out = [f"{doc_iri} {A} {_i(CKG.Document)} .\n{doc_iri} {_i(CKG.sourceFile)} {_str(doc.source_file)} .\n"]
 
-    def evidence(node: str, kind: URIRef, start: int, end: int, sentence: int, rule: str) -> str:
+    def evidence(node: str, kind: str, start: int, end: int, sentence: int, rule: str) -> str:
         raw_start, raw_end = doc.raw_span(start, end)
         return (  # one string for the node's seven triples: fewer, larger pieces are faster
-            f"{node} {A} {_i(kind)} .\n"
+            f"{node} {A} {kind} .\n"
             f"{node} {QUOTED_FROM} {doc_iri} .\n"
             f"{node} {SENTENCE} {_zh(sentences[sentence].text)} .\n"
-            f"{node} {START} {_typed(raw_start, XSD.integer)} .\n"
-            f"{node} {END} {_typed(raw_end, XSD.integer)} .\n"
+            f'{node} {START} "{raw_start}"{INTEGER} .\n'
+            f'{node} {END} "{raw_end}"{INTEGER} .\n'
             f"{node} {EXTRACTED_BY} {_str(rule)} .\n"
             f"{node} {VALUE} {_zh(doc.text[start:end])} .\n"
         )
 
     for key, label in dict(zip(keys, (m.label for m in extraction.mentions))).items():
-        iri = _i(entity_iri(key))
-        out.append(f"{iri} {A} {_i(CKG[label])} .\n{iri} {MENTIONED_IN} {doc_iri} .\n")
+        iri = _entity(key)
+        out.append(f"{iri} {A} {_CKG[label]} .\n{iri} {MENTIONED_IN} {doc_iri} .\n")
     for m, key in zip(extraction.mentions, keys):
-        node = _i(mention_iri(m))
-        out.append(f"{node} {MENTION_OF} {_i(entity_iri(key))} .\n")
-        out.append(evidence(node, CKG.Mention, m.start, m.end, m.sentence, m.rule))
+        node = _mention(m)
+        out.append(f"{node} {MENTION_OF} {_entity(key)} .\n")
+        out.append(evidence(node, _CKG["Mention"], m.start, m.end, m.sentence, m.rule))
     statements: dict[tuple[str, str, str], str] = {}  # one reification per triple and document
     for r in extraction.relations:
         head, tail = key_of.get((r.head.label, r.head.text)), key_of.get((r.tail.label, r.tail.text))
         if head and tail and head != tail:
-            triple = (_i(entity_iri(head)), _i(CKG[r.type]), _i(entity_iri(tail)))
+            triple = (_entity(head), _CKG[r.type], _entity(tail))
             if triple not in statements:
                 statements[triple] = _statement(out, *triple)
             statement = statements[triple]
             out.append(
-                f"{statement} {DERIVED} {_i(mention_iri(r.head))} .\n"
-                f"{statement} {DERIVED} {_i(mention_iri(r.tail))} .\n"
+                f"{statement} {DERIVED} {_mention(r.head)} .\n"
+                f"{statement} {DERIVED} {_mention(r.tail)} .\n"
                 f"{statement} {EXTRACTED_BY} {_str(r.rule)} .\n"
             )
     for fact in extraction.facts:
         key = key_of.get((fact.subject.label, fact.subject.text))
         if key:
-            _fact(out, _i(entity_iri(key)), fact, doc.doc_id, evidence)
+            _fact(out, _entity(key), fact, doc.doc_id, evidence)
     return "".join(out)
 
 
 def entity_triples(kb: KnowledgeBase) -> Iterator[str]:
     """What only the whole corpus determines: each entity's name, aliases and code."""
     for entity in kb.entities:
-        iri = _i(entity_iri(entity.key))
+        iri = _entity(entity.key)
         yield f"{iri} {LABEL} {_zh(entity.name)} .\n"
         for alias in sorted(entity.aliases):
             yield f"{iri} {ALT} {_zh(alias)} .\n"
@@ -241,7 +259,7 @@ _VALUE_NODES = {
 def _fact(out: list[str], subject: str, fact: Fact, doc_id: str, evidence) -> None:
     ident = short_hash(doc_id, str(fact.start), str(fact.end), fact.property, fact.indicator, size=8)
     source = _i(ID[f"evidence/{ident}"])
-    out.append(evidence(source, CKG.Evidence, fact.start, fact.end, fact.sentence, fact.rule))
+    out.append(evidence(source, _CKG["Evidence"], fact.start, fact.end, fact.sentence, fact.rule))
     if fact.property in _VALUE_NODES:
         path, kind, unit_property, unit = _VALUE_NODES[fact.property]
         node = _i(ID[f"{path}/{ident}"])

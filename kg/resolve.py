@@ -74,15 +74,16 @@ def _group_in_document(mentions: list[Mention], places: tuple[str, ...] = ()) ->
     forms = sorted({m.text for m in mentions}, key=lambda t: (-len(t), t))
     projects = bool(mentions) and mentions[0].label == "Project"
     keys = {form: _project_key(form, places) if projects else "" for form in forms}
+    phases = {form: _PHASE.findall(form) for form in forms}
     parent: dict[str, str] = {}
     for i, form in enumerate(forms):
         core, key = _core(form), keys[form]
         target = next(
             (
                 f for f in forms[:i]
-                if parent.get(f, f) == f
-                and _PHASE.findall(f) == _PHASE.findall(form)
-                and ((len(core) >= 2 and core in f) or (len(key) >= 3 and key == keys[f]))
+                if ((len(core) >= 2 and core in f) or (len(key) >= 3 and key == keys[f]))
+                and parent.get(f, f) == f
+                and phases[f] == phases[form]
             ),
             None,
         )
