@@ -55,7 +55,6 @@ _RULE_KEYS = {
     "start_boundary", "not_after_quote", "split_list", "head_alias", "core_alias", "priority",
 }
 _EXPECTED = re.compile(r"【([^】]+)】")
-_REACH = 120  # characters around a head that a rule's match and its lookarounds may span
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,7 @@ class EntityRule:
     core_alias: bool = False
     priority: int = 0
     anchor: re.Pattern[str] | None = None  # the rule's obligatory head group (see _anchor)
+    reach: int = 0  # how far from a head its match and lookarounds can read (see _reach)
 
 
 @dataclass(frozen=True)
@@ -124,11 +124,11 @@ class RuleSet:
         if rule.anchor is None:
             yield from rule.regex.finditer(text)
             return
-        # Windows reach further around each head than any name (and what its lookarounds
-        # read) extends, so a match in a window is the match a scan of the whole text finds.
+        # Windows reach as far around each head as a match and its lookarounds can, so a
+        # match in a window is the match a scan of the whole text finds.
         windows: list[list[int]] = []
         for head in rule.anchor.finditer(text):
-            start, end = max(head.start() - _REACH, 0), min(head.end() + _REACH, len(text))
+            start, end = max(head.start() - rule.reach, 0), min(head.end() + rule.reach, len(text))
             if windows and start <= windows[-1][1]:
                 windows[-1][1] = end
             else:
@@ -300,8 +300,8 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
     try:
         source = _expand(entry["regex"], lexicons, where)
         regex = re.compile(source)
-        head = _anchor(source)
-        anchor = re.compile(head) if head else None
+        head, reach = _anchor(source), _reach(regex)
+        anchor = re.compile(head) if head and reach else None  # else: scan the whole text
         reject_pattern = re.compile(entry["reject_pattern"]) if entry.get("reject_pattern") else None
     except re.error as error:
         raise RuleError(f"{where}: regex does not compile: {error}") from None
@@ -329,6 +329,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         core_alias=bool(entry.get("core_alias", False)),
         priority=int(entry.get("priority", 0)),
         anchor=anchor,
+        reach=reach or 0,
     )
 
 
@@ -346,6 +347,36 @@ def _anchor(source: str) -> str | None:
     end = next(i for i, char, depth in syntax if char == ")" and depth == 0 and i > head_start)
     optional = source[end + 1 : end + 2] in ("?", "*") or source.startswith("{0", end + 1)
     return None if optional else source[head_start + len(opening) : end]
+
+
+def _reach(regex: re.Pattern[str]) -> int | None:
+    """The most characters a match of ``regex`` and its lookarounds can span, from the
+    stdlib's own parse of it (``re._parser``); None when a quantifier is unbounded (or the
+    parser is not there: the rule then scans the whole text, which is never wrong)."""
+    try:
+        from re import _constants as sre
+        from re import _parser
+    except ImportError:
+        return None
+
+    def lookarounds(pattern) -> int:
+        total = 0
+        for op, arg in pattern.data:
+            if op in (sre.ASSERT, sre.ASSERT_NOT):
+                total += arg[1].getwidth()[1] + lookarounds(arg[1])
+            elif op is sre.SUBPATTERN:
+                total += lookarounds(arg[3])
+            elif op is sre.BRANCH:
+                total += max(lookarounds(branch) for branch in arg[1])
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                total += lookarounds(arg[2])
+            elif op is sre.ATOMIC_GROUP:
+                total += lookarounds(arg)
+        return total
+
+    tree = _parser.parse(regex.pattern, regex.flags)
+    reach = tree.getwidth()[1] + lookarounds(tree)
+    return None if reach >= sre.MAXREPEAT else reach
 
 
 def _syntax(source: str):
