@@ -108,3 +108,21 @@ def test_rules_anchor_is_the_head_only_when_every_match_contains_it(regex, ancho
     from kg.rules import _anchor
 
     assert _anchor(regex) == anchor
+
+
+@pytest.mark.parametrize(
+    "regex, reach",
+    [
+        ("(?P<core>[甲乙]{2,5})(?P<head>项目)", 7),  # five characters and the head
+        ("(?P<core>[甲乙]{2,5})(?P<head>项目)(?![丙]{0,1}资金)", 10),  # and what the lookahead reads
+        ("(?<=在)(?P<core>[甲乙]{2,5})(?P<head>项目|工程)", 8),  # and the lookbehind
+        ("(?P<core>[甲乙]+)(?P<head>项目)", None),  # unbounded: scan the whole text
+        ("(?P<core>[甲乙]{2})(?P<head>项目)(?=.*资金)", None),  # unbounded lookahead too
+    ],
+)
+def test_rules_reach_bounds_what_a_match_can_read_around_its_head(regex, reach):
+    import re
+
+    from kg.rules import _reach
+
+    assert _reach(re.compile(regex)) == reach
