@@ -146,47 +146,57 @@ def _select(graph: Graph, query: str) -> list[tuple[str, ...]]:
 
 
 def _entities(graph: Graph) -> dict[str, dict]:
-    """Class, name, aliases, facts and evidence of every entity, read from the graph.
-
-    A few SPARQL queries rather than a lookup per node: on an Oxigraph-backed graph each
-    query runs inside Oxigraph at once.
-    """
+    """Class, name and division code of every entity, read from the graph (``_describe``
+    adds the rest for the entities a page shows)."""
     classes = " ".join(f"ckg:{c}" for c in ENTITY_CLASSES)
-    found: dict[str, dict] = {}
     rows = _select(graph, f"""SELECT ?node ?cls ?label ?code WHERE {{
         VALUES ?cls {{ {classes} }} ?node a ?cls .
         OPTIONAL {{ ?node rdfs:label ?label }} OPTIONAL {{ ?node ckg:divisionCode ?code }} }}""")
-    for node, cls, label, code in rows:
-        found[node] = {
+    return {
+        node: {
             "cls": str(cls).removeprefix(str(CKG)), "label": str(label or node), "aliases": set(),
             "facts": set(), "evidence": set(), "code": str(code or ""),
         }
+        for node, cls, label, code in rows
+    }
 
-    def collect(field: str, query: str, text) -> None:
-        for node, *values in _select(graph, query):
-            if node in found:
-                found[node][field].add(text(*values))
 
-    collect("aliases", "SELECT ?node ?alias WHERE { ?node skos:altLabel ?alias }", str)
-    collect("evidence", "SELECT ?node ?s WHERE { ?m a ckg:Mention ; ckg:mentionOf ?node ; ckg:sentence ?s }", str)
-    collect(
-        "facts", "SELECT ?node ?v WHERE { ?node ckg:investment/schema:value ?v }",
+# What the details panel lists, per field: a query over the entities in NODES, and the line
+# each row becomes.
+_DETAILS = (
+    ("aliases", "SELECT ?node ?alias WHERE { VALUES ?node { NODES } ?node skos:altLabel ?alias }", str),
+    ("evidence", "SELECT ?node ?s WHERE { VALUES ?node { NODES } ?m ckg:mentionOf ?node ; ckg:sentence ?s }", str),
+    (
+        "facts", "SELECT ?node ?v WHERE { VALUES ?node { NODES } ?node ckg:investment/schema:value ?v }",
         lambda v: f"投资 investment: {v} 元",
-    )
-    collect(
-        "facts", "SELECT ?node ?v ?u WHERE { ?node ckg:capacity ?q . ?q schema:value ?v . OPTIONAL { ?q schema:unitText ?u } }",
+    ),
+    (
+        "facts", """SELECT ?node ?v ?u WHERE { VALUES ?node { NODES } ?node ckg:capacity ?q . ?q schema:value ?v .
+            OPTIONAL { ?q schema:unitText ?u } }""",
         lambda v, u: f"规模 capacity: {v} {u or ''}",
-    )
-    collect(
-        "facts", """SELECT ?node ?status ?label WHERE { ?node ckg:status ?status .
+    ),
+    (
+        "facts", """SELECT ?node ?status ?label WHERE { VALUES ?node { NODES } ?node ckg:status ?status .
             OPTIONAL { ?status skos:prefLabel ?label FILTER(lang(?label) = "zh") } }""",
         lambda status, label: f"状态 status: {label or str(status).split('/')[-1]}",
-    )
-    for entity in found.values():
+    ),
+)
+
+
+def _describe(graph: Graph, entities: dict[str, dict], chunk: int = 1_000) -> None:
+    """Add aliases, facts and the two shortest evidence sentences to ``entities``, reading
+    only their own nodes: a page shows at most MAX_NODES entities, and on a 100 MB graph
+    reading every mention's sentence took 13 of the page's 20 seconds."""
+    nodes = sorted(entities)
+    for field, query, text in _DETAILS:
+        for first in range(0, len(nodes), chunk):
+            values = " ".join(f"<{node}>" for node in nodes[first : first + chunk])
+            for node, *row in _select(graph, query.replace("NODES", values)):
+                entities[node][field].add(text(*row))
+    for entity in entities.values():
         entity["aliases"] = sorted(entity["aliases"])
         entity["facts"] = sorted(entity["facts"])
         entity["evidence"] = sorted(entity["evidence"], key=lambda s: (len(s), s))[:2]
-    return found
 
 
 def _edges(graph: Graph, entities) -> list[tuple[str, str, str]]:
@@ -284,6 +294,7 @@ def to_html(
         ranked = sorted(entities, key=lambda n: (entities[n]["cls"] not in DIVISION_CLASSES, -degree[n], n))
         entities = {n: entities[n] for n in ranked[:max_nodes]}
         edges = [(s, rel, o) for s, rel, o in edges if s in entities and o in entities]
+    _describe(graph, entities)
     counties = _counties_of(entities, edges)
     positions = _layout(entities, edges, counties)
 

@@ -61,3 +61,17 @@ def test_visualize_a_huge_graph_shows_its_divisions_and_most_connected_entities(
     assert sum(n["cls"] in divisions for n in nodes) == len(every_division)
     meta = json.loads(re.search(r"var meta = (\{.*?\});\n", page, re.S).group(1))
     assert "60" in meta["note"] and "most connected" in meta["note"]
+
+
+def test_visualize_details_quote_the_sentences_an_entity_comes_from(seeds_build, seeds_dir):
+    # Provenance in the explorer: each node's panel quotes (up to) its two shortest
+    # sentences, read from the graph only for the nodes the page draws.
+    from kg.normalize import normalize
+
+    texts = "".join(normalize(p.read_text(encoding="utf-8"))[0] for p in seeds_dir.glob("*.txt"))
+    for page in ((seeds_build[1] / "graph.html").read_text(encoding="utf-8"), to_html(seeds_build[0].graph, max_nodes=60)):
+        nodes = json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", page, re.S).group(1))
+        for node in nodes:
+            quoted = re.findall(r"「(.*?)」", node["details"])
+            assert 1 <= len(quoted) <= 2, node["label"]
+            assert all(len(q) >= 2 and q in texts for q in quoted), node["label"]
