@@ -263,15 +263,17 @@ def make_project_owners(nlp: Language, name: str):
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
-    """The sentences: a sentence ends after a word of SENTENCE_ENDS and the punctuation that
-    follows it (a closing quote). The rule of spaCy's sentencizer, read from the word
-    boundaries the tokenizer kept rather than from a walk over the tokens."""
+    """The sentences: a sentence ends after a word of SENTENCE_ENDS and the closing quotes
+    and brackets that follow it. spaCy's sentencizer's rule, read from the word boundaries
+    the tokenizer kept rather than from a walk over the tokens, except that an opening
+    bracket or quote starts the next sentence (spaCy glued “（” after a full stop to the
+    sentence before it)."""
     text = text_of(doc)
     ends = doc.user_data.get(WORD_ENDS) or [t.idx + len(t.text) for t in doc]
     starts, seen_end, start = [0], False, 0
     for end in ends:
         word = text[start:end]
-        if seen_end and word not in SENTENCE_ENDS and not _is_punct(word):
+        if seen_end and word not in SENTENCE_ENDS and not _closes(word):
             starts.append(start)
             seen_end = False
         elif word in SENTENCE_ENDS:
@@ -281,8 +283,10 @@ def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
     return tuple(Sentence(a, b, text[a:b].strip()) for a, b in bounds if text[a:b].strip())
 
 
-def _is_punct(word: str) -> bool:
-    return all(unicodedata.category(c).startswith("P") for c in word)
+def _closes(word: str) -> bool:
+    """Punctuation that belongs to the sentence before it: closing quotes and brackets,
+    further stops (“。”」）…), not an opening quote or bracket."""
+    return all(unicodedata.category(c) in ("Pe", "Pf", "Po") for c in word)
 
 
 def mentions_from_doc(

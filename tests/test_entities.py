@@ -46,3 +46,12 @@ def test_entities_a_coined_word_opening_a_project_is_its_developer(nlp):
 @pytest.mark.parametrize("text", ["推进蔺家庄4万吨铸件项目。", "推进曹家崖片区改造工程。", "加快呼和高速建设。"])
 def test_entities_places_and_routes_opening_a_project_are_no_developers(nlp, text):
     assert [e for e in _entities(nlp, text) if e[1] == "Enterprise"] == []
+
+
+def test_entities_sentences_keep_closing_quotes_and_leave_opening_brackets_to_the_next(nlp):
+    from kg.entities import sentences_of
+
+    text = "他说：“项目开工了。”县里很高兴！\n（记者 张三）新华村修路。"
+    sentences = [s.text for s in sentences_of(nlp(text))]
+    assert sentences == ["他说：“项目开工了。”", "县里很高兴！", "（记者 张三）新华村修路。"]
+    assert all(text[s.start : s.end].strip() == s.text for s in sentences_of(nlp(text)))
