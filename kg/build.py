@@ -136,7 +136,7 @@ def build(
 
     def take(extraction: Extraction) -> None:
         loader.add(extraction.triples)
-        extractions.append(replace(extraction, triples=""))  # resolution needs the mentions only
+        extractions.append(replace(extraction, triples=b""))  # resolution needs the mentions only
 
     def articles() -> Iterator[Article]:
         """Readable articles that the cache does not already hold."""
@@ -173,7 +173,7 @@ def build(
         raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
     kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
     for text in rdf.entity_triples(kb):
-        loader.add(text)
+        loader.add(text.encode("utf-8"))
     loader.flush()
     result = BuildResult(kb, graph, skipped)
     if out_dir is not None:

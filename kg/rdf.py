@@ -2,7 +2,7 @@
 
 Almost all of it is determined by one document alone (``document_triples``: made with the
 extraction, in the workers, and cached with it); only the entities' names and aliases wait
-for the whole corpus (``entity_triples``). Both are N-Triples text, which ``GraphLoader``
+for the whole corpus (``entity_triples``). Both are N-Triples (UTF-8 bytes per document, text per entity line), which ``GraphLoader``
 hands to the graph in batches.
 
 The contract's triples are plain (type, label, altLabel, mentionedIn, sourceFile and the
@@ -103,7 +103,7 @@ QUOTED_FROM, SENTENCE, VALUE = _i(PROV.wasQuotedFrom), _i(CKG.sentence), _i(PROV
 START, END, MENTION_OF, MENTIONED_IN = _i(CKG.startOffset), _i(CKG.endOffset), _i(CKG.mentionOf), _i(CKG.mentionedIn)
 
 
-def document_triples(extraction: Extraction) -> str:
+def document_triples(extraction: Extraction) -> bytes:
     """The RDF that one document alone determines, as N-Triples: the document, its mentions
     with their evidence, the types of the entities they mention, the relations it states
     and its facts. Entity keys come from ``extraction.keys`` (resolution within the document)."""
@@ -149,7 +149,9 @@ def document_triples(extraction: Extraction) -> str:
         key = key_of.get((fact.subject.label, fact.subject.text))
         if key:
             _fact(out, _entity(key), fact, doc.doc_id, evidence)
-    return "".join(out)
+    # Bytes: encoded once, where the document is extracted (a worker process, with --jobs),
+    # and loaded as they are; a str would be decoded and encoded again in the main process.
+    return "".join(out).encode("utf-8")
 
 
 def entity_triples(kb: KnowledgeBase) -> Iterator[str]:
@@ -171,19 +173,20 @@ class GraphLoader:
     ours: IRIs from ASCII keys, literals escaped by ``_zh``/``_str``; 40% faster). The batch
     size bounds the memory the text takes."""
 
-    def __init__(self, graph: Graph, batch_chars: int = 20_000_000, *, on_disk: bool = False):
-        self.graph, self.batch_chars, self.on_disk = graph, batch_chars, on_disk
+    def __init__(self, graph: Graph, batch_bytes: int = 25_000_000, *, on_disk: bool = False):
+        self.graph, self.batch_bytes, self.on_disk = graph, batch_bytes, on_disk
         self.store = oxigraph_of(graph) if isinstance(graph.identifier, URIRef) else None
-        self.pending: list[str] = []
+        self.pending: list[bytes] = []
         self.size = 0
         self.loading: Future | None = None  # the batch Oxigraph is parsing, in a thread
         for prefix, ns in PREFIXES.items():
             graph.bind(prefix, ns)
 
-    def add(self, text: str) -> None:
-        self.pending.append(text)
-        self.size += len(text)
-        if self.size >= self.batch_chars:
+    def add(self, data: bytes) -> None:
+        """Add UTF-8 N-Triples."""
+        self.pending.append(data)
+        self.size += len(data)
+        if self.size >= self.batch_bytes:
             self._send()
 
     def flush(self) -> None:
@@ -196,16 +199,16 @@ class GraphLoader:
     def _send(self) -> None:
         if not self.pending:
             return
-        text = "".join(self.pending)
+        data = b"".join(self.pending)
         self.pending, self.size = [], 0
         if self.store is None:
-            self.graph.parse(data=text, format="nt")
+            self.graph.parse(data=data.decode("utf-8"), format="nt")
             return
         # Oxigraph parses without holding Python's lock, so the next batch is extracted while
         # this one loads; one batch at a time in flight bounds the memory the text takes.
         if self.loading is not None:
             self.loading.result()
-        self.loading = _LOADER.submit(self._load, text.encode("utf-8"))
+        self.loading = _LOADER.submit(self._load, data)
 
     def _load(self, data: bytes) -> None:
         import pyoxigraph as ox

@@ -104,7 +104,7 @@ class Extraction:
     nested: tuple[Mention, ...] = ()  # divisions inside another entity's name: locatedIn evidence
     facts: tuple[Fact, ...] = ()
     keys: tuple[str, ...] = ()  # Entity.key of each mention, resolved within the document
-    triples: str = field(repr=False, default="")  # the document's own RDF, as N-Triples
+    triples: bytes = field(repr=False, default=b"")  # the document's own RDF, UTF-8 N-Triples
 
     def without_text(self) -> Extraction:
         """What the corpus needs once the document's RDF is made: the text, its offset map
