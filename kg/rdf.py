@@ -2,8 +2,8 @@
 
 Almost all of it is determined by one document alone (``document_triples``: made with the
 extraction, in the workers, and cached with it); only the entities' names and aliases wait
-for the whole corpus (``entity_triples``). Both are N-Triples (UTF-8 bytes per document, text per entity line), which ``GraphLoader``
-hands to the graph in batches.
+for the whole corpus (``entity_triples``). Both are N-Triples, which ``GraphLoader`` hands
+to the graph in batches of UTF-8 bytes.
 
 The contract's triples are plain (type, label, altLabel, mentionedIn, sourceFile and the
 four relations). Provenance sits on separate nodes so it never disturbs them:
@@ -53,12 +53,15 @@ PREFIXES = {
 }
 
 
+_ID = str(ID)  # hot paths format IRIs as text: rdflib's Namespace lookups cost seconds at 10 MB
+
+
 def document_iri(doc_id: str) -> URIRef:
     return ID[f"doc/{quote(doc_id, safe='')}"]
 
 
 def entity_iri(key: str) -> URIRef:
-    return ID[key]
+    return URIRef(_entity(key)[1:-1])
 
 
 def mention_iri(m: Mention) -> URIRef:
@@ -94,8 +97,7 @@ def _typed(value, datatype: URIRef) -> str:
     return f'"{value}"^^<{datatype}>'
 
 
-_ID = str(ID)  # hot paths format IRIs as text: rdflib's Namespace lookups cost seconds at 10 MB
-INTEGER = f"^^<{XSD.integer}>"
+_INTEGER = f"^^<{XSD.integer}>"
 _CKG = {name: f"<{CKG[name]}>" for name in (*ENTITY_CLASSES, *RELATION_TYPES, "Mention", "Evidence")}
 A, LABEL, ALT, PREF = _i(RDF.type), _i(RDFS.label), _i(SKOS.altLabel), _i(SKOS.prefLabel)
 DERIVED, EXTRACTED_BY = _i(PROV.wasDerivedFrom), _i(CKG.extractedBy)
@@ -119,8 +121,8 @@ def document_triples(extraction: Extraction) -> bytes:
             f"{node} {A} {kind} .\n"
             f"{node} {QUOTED_FROM} {doc_iri} .\n"
             f"{node} {SENTENCE} {_zh(sentences[sentence].text)} .\n"
-            f'{node} {START} "{raw_start}"{INTEGER} .\n'
-            f'{node} {END} "{raw_end}"{INTEGER} .\n'
+            f'{node} {START} "{raw_start}"{_INTEGER} .\n'
+            f'{node} {END} "{raw_end}"{_INTEGER} .\n'
             f"{node} {EXTRACTED_BY} {_str(rule)} .\n"
             f"{node} {VALUE} {_zh(doc.text[start:end])} .\n"
         )
