@@ -12,7 +12,7 @@ import pytest
 
 from kg.build import build
 from kg.cli import main
-from kg.errors import KgError
+from kg.errors import InputError, KgError
 from kg.query import load_store
 from kg.serve import make_server
 
@@ -37,13 +37,17 @@ def test_store_answers_kg_query_and_a_rebuild_replaces_it(store_dir, seeds_dir, 
     assert capsys.readouterr().out.splitlines()[1] == str(size)  # not twice as many
 
 
-def test_store_held_by_another_handle_is_still_queried_and_a_plain_folder_is_refused(store_dir, tmp_path):
+def test_store_in_use_is_queried_read_only_a_build_into_it_stops_clearly_a_plain_folder_is_refused(store_dir, seeds_dir, tmp_path):
     held = load_store(store_dir)  # as a running `kg serve` holds it
     beside = load_store(store_dir)  # falls back to a read-only handle
     assert len(beside) == len(held) > 0
+    with pytest.raises(InputError, match="cannot open the store.*kg serve"):
+        build([seeds_dir / "000_bf441c48083cf4d1.txt"], tmp_path / "out", store_dir=store_dir)
+    empty = tmp_path / "empty"
+    empty.mkdir()
     with pytest.raises(KgError, match="not an Oxigraph store"):
-        load_store(tmp_path)
-    assert list(tmp_path.iterdir()) == []  # no store was created in a folder that was not one
+        load_store(empty)
+    assert list(empty.iterdir()) == []  # no store was created in a folder that was not one
 
 
 @pytest.fixture(scope="module")
