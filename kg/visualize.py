@@ -183,11 +183,14 @@ _DETAILS = (
 )
 
 
+_NAMEABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")  # an absolute IRI SPARQL can write
+
+
 def _describe(graph: Graph, entities: dict[str, dict], chunk: int = 1_000) -> None:
     """Add aliases, facts and the two shortest evidence sentences to ``entities``, reading
     only their own nodes: a page shows at most MAX_NODES entities, and on a 100 MB graph
     reading every mention's sentence took 13 of the page's 20 seconds."""
-    nodes = sorted(entities)
+    nodes = sorted(n for n in entities if _NAMEABLE.fullmatch(n))  # a blank node cannot be named in a query
     for field, query, text in _DETAILS:
         for first in range(0, len(nodes), chunk):
             values = " ".join(f"<{node}>" for node in nodes[first : first + chunk])

@@ -75,3 +75,18 @@ def test_visualize_details_quote_the_sentences_an_entity_comes_from(seeds_build,
             quoted = re.findall(r"「(.*?)」", node["details"])
             assert 1 <= len(quoted) <= 2, node["label"]
             assert all(len(q) >= 2 and q in texts for q in quoted), node["label"]
+
+
+def test_visualize_a_blank_node_entity_is_drawn_without_details_and_others_keep_theirs():
+    from rdflib import SKOS, BNode
+
+    g = Graph()
+    company, program = BNode(), URIRef("http://example.org/program")
+    g.add((company, RDF.type, CKG.Enterprise))
+    g.add((company, RDFS.label, Literal("某公司", lang="zh")))
+    g.add((program, RDF.type, CKG.Program))
+    g.add((program, SKOS.altLabel, Literal("别名", lang="zh")))
+    nodes = json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", to_html(g), re.S).group(1))
+    details = {n["label"]: n["details"] for n in nodes}
+    assert details["某公司"] == "某公司\n企业 / Enterprise"
+    assert "别名 aliases: 别名" in details["http://example.org/program"]
