@@ -77,11 +77,17 @@ def test_visualize_details_quote_the_sentences_an_entity_comes_from(seeds_build,
             assert all(len(q) >= 2 and q in texts for q in quoted), node["label"]
 
 
-def test_visualize_a_blank_node_entity_is_drawn_without_details_and_others_keep_theirs():
+def test_visualize_a_blank_node_or_odd_iri_is_drawn_without_details_and_others_keep_theirs():
+    import warnings
+
     from rdflib import SKOS, BNode
 
     g = Graph()
     company, program = BNode(), URIRef("http://example.org/program")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rdflib warns that the IRI is not valid: that is the point
+        odd = URIRef("http://example.org/a project")
+    g.add((odd, RDF.type, CKG.Project))
     g.add((company, RDF.type, CKG.Enterprise))
     g.add((company, RDFS.label, Literal("某公司", lang="zh")))
     g.add((program, RDF.type, CKG.Program))
@@ -89,4 +95,5 @@ def test_visualize_a_blank_node_entity_is_drawn_without_details_and_others_keep_
     nodes = json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", to_html(g), re.S).group(1))
     details = {n["label"]: n["details"] for n in nodes}
     assert details["某公司"] == "某公司\n企业 / Enterprise"
+    assert details["http://example.org/a project"].endswith("Project")
     assert "别名 aliases: 别名" in details["http://example.org/program"]
