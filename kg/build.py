@@ -54,13 +54,12 @@ def new_graph(store_dir: str | Path | None = None) -> Graph:
     """
     graph = Graph(store="Oxigraph", identifier=GRAPH_NAME)
     if store_dir is not None:
+        Path(store_dir).parent.mkdir(parents=True, exist_ok=True)
         try:
             graph.open(str(store_dir), create=not Path(store_dir).exists())
         except OSError as error:
-            raise InputError(
-                f"{store_dir}: cannot open the store ({error}); if `kg serve` or another build "
-                "is using it, stop that first or build into another folder"
-            ) from None
+            hint = "; `kg serve` or another build is using it: stop that first or build into another folder"
+            raise InputError(f"{store_dir}: cannot open the store ({error})" + (hint if "lock" in str(error).lower() else "")) from None
         rdf.oxigraph_of(graph).clear()  # an earlier build's graph, at once (not triple by triple)
     return graph
 

@@ -16,9 +16,15 @@ from kg.errors import KgError
 from kg.load import MAX_BYTES
 
 PROGRESS_FROM = 20  # show a progress bar from this many files on
+# Above this many bytes of articles the graph goes to an on-disk store (OUT/.store) unless
+# --store names one: in memory the build grows by about 40 MiB per MB of articles (301 MiB at
+# 1 MB, 687 MiB at 10 MB in benchmarks/README.md), on disk it stays under 1.4 GiB at 100 MB.
+MEMORY_STORE_LIMIT = 32_000_000
 
 
 def _build(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from kg.build import build
     from kg.export import FORMATS
     from kg.load import find_articles
@@ -28,22 +34,25 @@ def _build(args: argparse.Namespace) -> int:
 
         return tqdm(items, total=total, unit="file", file=sys.stderr, disable=total < PROGRESS_FROM)
 
-    total = len(find_articles(args.paths))
+    articles = find_articles(args.paths)
+    total = len(articles)
+    store = args.store
+    if store is None and sum(p.stat().st_size for p in articles) > MEMORY_STORE_LIMIT:
+        store = str(Path(args.out) / ".store")
+        print(f"kg: over {MEMORY_STORE_LIMIT // 1_000_000} MB of articles: the graph is kept on disk in {store}", file=sys.stderr)
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise KgError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    from pathlib import Path
-
     from kg.cache import ExtractionCache
 
     cache = None if args.no_cache else ExtractionCache(Path(args.out) / ".cache")
     result = build(
         args.paths, args.out, max_bytes=args.max_bytes, progress=progress, formats=formats,
-        html_per_county=args.html_per_county, jobs=args.jobs, cache=cache, store_dir=args.store,
+        html_per_county=args.html_per_county, jobs=args.jobs, cache=cache, store_dir=store,
         engine=args.engine, dask_scheduler=args.dask_scheduler,
     )
-    if args.store:
+    if store:
         result.graph.close()  # flush the on-disk store
     for error in result.skipped:
         print(f"kg: skipped: {error}", file=sys.stderr)
@@ -134,7 +143,8 @@ def parser() -> argparse.ArgumentParser:
         help="graph formats to write, comma-separated: ttl (always), nt, jsonld, graphml (default: ttl)",
     )
     build.add_argument("--html-per-county", action="store_true", help="also write counties/<code>.html, one page per county")
-    build.add_argument("--store", metavar="DIR", help="also keep the graph in an on-disk Oxigraph store in DIR (for kg query, kg serve)")
+    build.add_argument("--store", metavar="DIR", help="also keep the graph in an on-disk Oxigraph store in DIR (for kg query, kg serve); "
+                       f"over {MEMORY_STORE_LIMIT // 1_000_000} MB of articles the default is OUT/.store")
     build.add_argument("--jobs", "-j", type=int, default=1, help="extract articles in this many processes (default: 1)")
     build.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="where extraction runs: local (this process or --jobs workers) or dask")

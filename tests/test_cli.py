@@ -60,3 +60,22 @@ def test_cli_help_works_for_every_command(capsys):
         main(["build", "--help"])
     assert exit_.value.code == 0
     assert "--out" in capsys.readouterr().out
+
+
+def test_cli_build_of_a_large_corpus_keeps_the_graph_on_disk_by_default(tmp_path, capsys, monkeypatch):
+    import kg.cli
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    small = ["build", str(tmp_path / "in"), "--out", str(tmp_path / "small"), "--no-cache"]
+    assert main(small) == 0
+    assert not (tmp_path / "small" / ".store").exists()  # under the limit: in memory
+    monkeypatch.setattr(kg.cli, "MEMORY_STORE_LIMIT", 10)  # as if the corpus were large
+    assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "large"), "--no-cache"]) == 0
+    assert "kept on disk in" in capsys.readouterr().err
+    assert main(["query", str(tmp_path / "large" / ".store"), "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/countykg/ontology#Enterprise> }", "-f", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "1"]
+    from rdflib import Graph
+
+    triples = lambda out: set(Graph().parse(tmp_path / out / "kg.ttl"))  # noqa: E731  (no blank nodes)
+    assert triples("large") == triples("small")
