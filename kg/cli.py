@@ -37,8 +37,11 @@ def _build(args: argparse.Namespace) -> int:
     articles = find_articles(args.paths)
     total = len(articles)
     store = args.store
-    if store is None and sum(p.stat().st_size for p in articles) > MEMORY_STORE_LIMIT:
-        store = str(Path(args.out) / ".store")
+    default_store = Path(args.out) / ".store"
+    if store is None and default_store.exists():
+        store = str(default_store)  # refreshed, never left stale, once a build put it there
+    elif store is None and sum(p.stat().st_size for p in articles) > MEMORY_STORE_LIMIT:
+        store = str(default_store)
         print(f"kg: over {MEMORY_STORE_LIMIT // 1_000_000} MB of articles: the graph is kept on disk in {store}", file=sys.stderr)
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(FORMATS))

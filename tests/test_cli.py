@@ -79,3 +79,9 @@ def test_cli_build_of_a_large_corpus_keeps_the_graph_on_disk_by_default(tmp_path
 
     triples = lambda out: set(Graph().parse(tmp_path / out / "kg.ttl"))  # noqa: E731  (no blank nodes)
     assert triples("large") == triples("small")
+    monkeypatch.setattr(kg.cli, "MEMORY_STORE_LIMIT", 10**12)
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE.replace("香菇", "木耳"), encoding="utf-8")
+    assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "large"), "--no-cache"]) == 0
+    capsys.readouterr()
+    assert main(["query", str(tmp_path / "large" / ".store"), "SELECT ?name WHERE { ?p a <https://w3id.org/countykg/ontology#Project> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name }", "-f", "csv"]) == 0
+    assert "木耳" in capsys.readouterr().out  # the store a build left there is refreshed, not left stale
