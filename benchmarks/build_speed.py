@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -53,6 +54,14 @@ def peak_rss(command: list[str]) -> int:
         subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *command], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return int(report.read().strip().splitlines()[-1])
+
+
+def _commit() -> str:
+    """The commit measured (with "+" when the working tree has changes), for the record."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    return (git("rev-parse", "--short", "HEAD") or "unknown") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def main() -> None:
@@ -102,6 +111,7 @@ def main() -> None:
                 queries[path.name] = statistics.median(samples) * 1000
             b, j = statistics.median(build_times), statistics.median(jieba_times)
             results.append({
+                "commit": _commit(), "cpus": os.cpu_count(),
                 "megabytes": size, "documents": files, "characters": chars, "jobs": args.jobs,
                 "build_s": round(b, 2), "jieba_s": round(j, 2), "ratio": round(b / j, 2),
                 "chars_per_s": round(chars / b), "docs_per_s": round(files / b, 1),
