@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from kg.rdf import oxigraph_of
 
@@ -44,22 +44,14 @@ def _umask() -> int:
     return mask
 
 
-def write_turtle(graph: Graph, path: str | Path) -> Path:
-    """Serialise first, then write: a failing serialiser leaves the old file untouched."""
-    return write_atomic(path, serialize(graph, "ttl"))
-
-
-
 def serialize(graph: Graph, fmt: str) -> str | bytes:
     """The graph as text in one of FORMATS' formats.
 
     A graph held in an Oxigraph store (as ``kg build`` makes them) is written by Oxigraph
     itself, some 30 times faster than rdflib's serialisers.
     """
-    inner = oxigraph_of(graph)
-    if inner is not None and not OXIGRAPH_FORMATS:
-        _oxigraph_formats()
-    if inner is not None and fmt in OXIGRAPH_FORMATS and isinstance(graph.identifier, URIRef):
+    inner = _oxigraph_writer(graph, fmt)
+    if inner is not None:
         return _dump(graph, inner, fmt)
     if fmt == "graphml":
         import io
@@ -75,13 +67,7 @@ def serialize(graph: Graph, fmt: str) -> str | bytes:
 
 
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
-OXIGRAPH_FORMATS = {}  # filled below, so that importing this module does not import pyoxigraph
-
-
-def _oxigraph_formats() -> None:
-    import pyoxigraph as ox
-
-    OXIGRAPH_FORMATS.update({"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD})
+OXIGRAPH_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}  # names in pyoxigraph.RdfFormat
 FORMATS = {"ttl": "kg.ttl", "nt": "kg.nt", "jsonld": "kg.jsonld", "graphml": "kg.graphml"}
 
 
@@ -91,12 +77,15 @@ def write_graph(graph: Graph, out_dir: str | Path, fmt: str) -> Path:
     Oxigraph streams its formats straight into the file: the Turtle of a 100 MB corpus is
     some 500 MB, which need not be in memory at once."""
     path = Path(out_dir) / FORMATS[fmt]
-    inner = oxigraph_of(graph)
-    if inner is not None and not OXIGRAPH_FORMATS:
-        _oxigraph_formats()
-    if inner is not None and fmt in OXIGRAPH_FORMATS and isinstance(graph.identifier, URIRef):
+    inner = _oxigraph_writer(graph, fmt)
+    if inner is not None:
         return write_atomic(path, lambda handle: _dump(graph, inner, fmt, handle))
     return write_atomic(path, serialize(graph, fmt))
+
+
+def _oxigraph_writer(graph: Graph, fmt: str):
+    """The Oxigraph store that writes ``graph`` in ``fmt`` itself, else None (rdflib writes)."""
+    return oxigraph_of(graph) if fmt in OXIGRAPH_FORMATS else None
 
 
 def _dump(graph: Graph, inner, fmt: str, output=None):
@@ -104,7 +93,7 @@ def _dump(graph: Graph, inner, fmt: str, output=None):
 
     return inner.dump(
         output,
-        format=OXIGRAPH_FORMATS[fmt],
+        format=getattr(ox.RdfFormat, OXIGRAPH_FORMATS[fmt]),
         from_graph=ox.NamedNode(str(graph.identifier)),
         prefixes={prefix: str(ns) for prefix, ns in graph.namespaces() if prefix},
     )

@@ -168,7 +168,7 @@ def entity_triples(kb: KnowledgeBase) -> Iterator[str]:
 
 
 class GraphLoader:
-    """Hands N-Triples text to a graph in batches. An Oxigraph-backed graph (oxrdflib) gets
+    """Hands N-Triples (UTF-8) to a graph in batches. An Oxigraph-backed graph (oxrdflib) gets
     it straight into its store through Oxigraph's own parser (rdflib's ``Graph.parse`` cost
     three times as long): bulk-loaded into an on-disk store (a transaction per batch made it
     many times slower), loaded without re-validating IRIs into an in-memory one (the text is
@@ -177,7 +177,7 @@ class GraphLoader:
 
     def __init__(self, graph: Graph, batch_bytes: int = 25_000_000, *, on_disk: bool = False):
         self.graph, self.batch_bytes, self.on_disk = graph, batch_bytes, on_disk
-        self.store = oxigraph_of(graph) if isinstance(graph.identifier, URIRef) else None
+        self.store = oxigraph_of(graph)
         self.pending: list[bytes] = []
         self.size = 0
         self.loading: Future | None = None  # the batch Oxigraph is parsing, in a thread
@@ -226,8 +226,11 @@ _LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store-load")
 
 
 def oxigraph_of(graph: Graph):
-    """The pyoxigraph.Store under an Oxigraph-backed graph (oxrdflib), else None."""
-    return getattr(graph.store, "_inner", None) if type(graph.store).__name__ == "OxigraphStore" else None
+    """The pyoxigraph.Store under an Oxigraph-backed graph (oxrdflib) named by an IRI, else
+    None: the graph is then that named graph of the store, which Oxigraph can address."""
+    if type(graph.store).__name__ != "OxigraphStore" or not isinstance(graph.identifier, URIRef):
+        return None
+    return getattr(graph.store, "_inner", None)
 
 
 def _statement(out: list[str], subject: str, predicate: str, value: str, evidence: str | None = None) -> str:

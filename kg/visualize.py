@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 from pyvis.network import Network
-from rdflib import RDFS, SKOS, Graph, URIRef
+from rdflib import RDFS, SKOS, Graph
 from rdflib.namespace import SDO
 
 from kg.rdf import oxigraph_of
@@ -136,7 +136,7 @@ def _select(graph: Graph, query: str) -> list[tuple[str, ...]]:
     query goes to Oxigraph itself, and its rows come back as CSV: making rdflib terms, or
     even Oxigraph's own terms, of every value took longer than running the query."""
     store = oxigraph_of(graph)
-    if store is None or not isinstance(graph.identifier, URIRef):
+    if store is None:
         return [tuple("" if v is None else str(v) for v in row) for row in graph.query(_PREFIXES + query)]
     import pyoxigraph as ox
 
