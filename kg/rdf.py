@@ -189,16 +189,17 @@ class GraphLoader:
         self.pending.append(data)
         self.size += len(data)
         if self.size >= self.batch_bytes:
-            self._send()
+            self.send()
 
     def flush(self) -> None:
         """Load everything added so far; return once the graph holds it."""
-        self._send()
+        self.send()
         if self.loading is not None:
             self.loading.result()
             self.loading = None
 
-    def _send(self) -> None:
+    def send(self) -> None:
+        """Start loading everything added so far; return without waiting for it."""
         if not self.pending:
             return
         data = b"".join(self.pending)
