@@ -114,13 +114,22 @@ def document_triples(extraction: Extraction) -> bytes:
     key_of = {(m.label, m.text): key for m, key in zip(extraction.mentions, keys)}
     doc_iri = _i(document_iri(doc.doc_id))
     out = [f"{doc_iri} {A} {_i(CKG.Document)} .\n{doc_iri} {_i(CKG.sourceFile)} {_str(doc.source_file)} .\n"]
+    # Nodes already described in this document: a word that states the status of three
+    # projects is one evidence node, written once (not three times for the store to drop).
+    described: set[str] = set()
+    sentence_literals: dict[int, str] = {}  # a sentence is quoted by each of its mentions
 
     def evidence(node: str, kind: str, start: int, end: int, sentence: int, rule: str) -> str:
+        if node in described:
+            return ""
+        described.add(node)
+        if sentence not in sentence_literals:
+            sentence_literals[sentence] = _zh(sentences[sentence].text)
         raw_start, raw_end = doc.raw_span(start, end)
         return (  # one string for the node's seven triples: fewer, larger pieces are faster
             f"{node} {A} {kind} .\n"
             f"{node} {QUOTED_FROM} {doc_iri} .\n"
-            f"{node} {SENTENCE} {_zh(sentences[sentence].text)} .\n"
+            f"{node} {SENTENCE} {sentence_literals[sentence]} .\n"
             f'{node} {START} "{raw_start}"{_INTEGER} .\n'
             f'{node} {END} "{raw_end}"{_INTEGER} .\n'
             f"{node} {EXTRACTED_BY} {_str(rule)} .\n"
@@ -140,7 +149,7 @@ def document_triples(extraction: Extraction) -> bytes:
         if head and tail and head != tail:
             triple = (_entity(head), _CKG[r.type], _entity(tail))
             if triple not in statements:
-                statements[triple] = _statement(out, *triple)
+                statements[triple] = _statement(out, described, *triple)
             statement = statements[triple]
             out.append(
                 f"{statement} {DERIVED} {_mention(r.head)} .\n"
@@ -150,7 +159,7 @@ def document_triples(extraction: Extraction) -> bytes:
     for fact in extraction.facts:
         key = key_of.get((fact.subject.label, fact.subject.text))
         if key:
-            _fact(out, _entity(key), fact, doc.doc_id, evidence)
+            _fact(out, described, _entity(key), fact, doc.doc_id, evidence)
     # Bytes: encoded once, where the document is extracted (a worker process, with --jobs),
     # and loaded as they are; a str would be decoded and encoded again in the main process.
     return "".join(out).encode("utf-8")
@@ -234,17 +243,22 @@ def oxigraph_of(graph: Graph):
     return getattr(graph.store, "_inner", None)
 
 
-def _statement(out: list[str], subject: str, predicate: str, value: str, evidence: str | None = None) -> str:
-    """Add a plain triple and its reification (an rdf:Statement), derived from ``evidence``;
-    return the statement's node."""
-    node = _i(ID[f"statement/{short_hash(subject[1:-1], predicate[1:-1], _n3_value(value), size=8)}"])
-    out.append(
-        f"{subject} {predicate} {value} .\n"
-        f"{node} {A} {_i(RDF.Statement)} .\n"
-        f"{node} {_i(RDF.subject)} {subject} .\n"
-        f"{node} {_i(RDF.predicate)} {predicate} .\n"
-        f"{node} {_i(RDF.object)} {value} .\n"
-    )
+STATEMENT, SUBJECT, PREDICATE, OBJECT = _i(RDF.Statement), _i(RDF.subject), _i(RDF.predicate), _i(RDF.object)
+
+
+def _statement(out: list[str], described: set[str], subject: str, predicate: str, value: str, evidence: str | None = None) -> str:
+    """Add a plain triple and its reification (an rdf:Statement, unless ``described``
+    already holds it), derived from ``evidence``; return the statement's node."""
+    node = f"<{_ID}statement/{short_hash(subject[1:-1], predicate[1:-1], _n3_value(value), size=8)}>"
+    if node not in described:
+        described.add(node)
+        out.append(
+            f"{subject} {predicate} {value} .\n"
+            f"{node} {A} {STATEMENT} .\n"
+            f"{node} {SUBJECT} {subject} .\n"
+            f"{node} {PREDICATE} {predicate} .\n"
+            f"{node} {OBJECT} {value} .\n"
+        )
     if evidence is not None:
         out.append(f"{node} {DERIVED} {evidence} .\n")
     return node
@@ -265,9 +279,9 @@ _VALUE_NODES = {
 }
 
 
-def _fact(out: list[str], subject: str, fact: Fact, doc_id: str, evidence) -> None:
+def _fact(out: list[str], described: set[str], subject: str, fact: Fact, doc_id: str, evidence) -> None:
     ident = short_hash(doc_id, str(fact.start), str(fact.end), fact.property, fact.indicator, size=8)
-    source = _i(ID[f"evidence/{ident}"])
+    source = f"<{_ID}evidence/{ident}>"
     out.append(evidence(source, _CKG["Evidence"], fact.start, fact.end, fact.sentence, fact.rule))
     if fact.property in _VALUE_NODES:
         path, kind, unit_property, unit = _VALUE_NODES[fact.property]
@@ -280,13 +294,13 @@ def _fact(out: list[str], subject: str, fact: Fact, doc_id: str, evidence) -> No
             f"{node} {DERIVED} {source} .\n"
         )
     elif fact.property == "phase":
-        _statement(out, subject, _i(CKG.phase), _typed(int(fact.value), XSD.integer), source)
+        _statement(out, described, subject, _i(CKG.phase), _typed(int(fact.value), XSD.integer), source)
     elif fact.property == "year":
-        _statement(out, subject, _i(CKG.year), _typed(fact.value, XSD.gYear), source)
+        _statement(out, described, subject, _i(CKG.year), _typed(fact.value, XSD.gYear), source)
     elif fact.property == "status":
-        status = _i(ID[f"status/{fact.value}"])
-        _statement(out, subject, _i(CKG.status), status, source)
-        _concept(out, status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
+        status = f"<{_ID}status/{fact.value}>"
+        _statement(out, described, subject, _i(CKG.status), status, source)
+        _concept(out, described, status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
     elif fact.property == "statistic":
         observation = _i(ID[f"observation/{ident}"])
         indicator = _i(ID[f"indicator/{fact.indicator}"])
@@ -304,10 +318,13 @@ def _fact(out: list[str], subject: str, fact: Fact, doc_id: str, evidence) -> No
         )
         if fact.year:
             out.append(f"{observation} {_i(SDMX_DIMENSION.refPeriod)} {_typed(fact.year, XSD.gYear)} .\n")
-        _concept(out, indicator, CKG.Indicator, next(i for i in default_fact_rules().indicators if i.id == fact.indicator))
+        _concept(out, described, indicator, CKG.Indicator, next(i for i in default_fact_rules().indicators if i.id == fact.indicator))
 
 
-def _concept(out: list[str], node: str, kind: URIRef, term) -> None:
+def _concept(out: list[str], described: set[str], node: str, kind: URIRef, term) -> None:
+    if node in described:
+        return
+    described.add(node)
     out.append(
         f"{node} {A} {_i(kind)} .\n"
         f"{node} {A} {_i(SKOS.Concept)} .\n"
