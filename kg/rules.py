@@ -93,7 +93,7 @@ class EntityRule:
     head_alias: bool = False
     core_alias: bool = False
     priority: int = 0
-    anchor: re.Pattern[str] | None = None  # the rule's obligatory head group (see _anchor)
+    anchor: re.Pattern[str] | None = None  # words every match contains (see _anchor)
     reach: int = 0  # how far from a head its match and lookarounds can read (see _reach)
 
 
@@ -110,9 +110,9 @@ class RuleSet:
     def find(self, text: str, *, anchored: bool = True) -> list[Candidate]:
         """Every candidate of every rule in ``text`` (overlaps allowed).
 
-        A rule whose match always contains its ``head`` group is run only near the places
-        where that head occurs (``anchored``): the same matches, found without trying the
-        rule at every character of the text.
+        A rule whose every match contains one of a few words (its head words, a literal) is
+        run only near the places where they occur (``anchored``): the same matches, found
+        without trying the rule at every character of the text.
         """
         found: list[Candidate] = []
         for rule in self.rules:
@@ -124,11 +124,11 @@ class RuleSet:
         if rule.anchor is None:
             yield from rule.regex.finditer(text)
             return
-        # Windows reach as far around each head as a match and its lookarounds can, so a
-        # match in a window is the match a scan of the whole text finds.
+        # Windows reach as far around each anchor word as a match and its lookarounds can,
+        # so a match in a window is the match a scan of the whole text finds.
         windows: list[list[int]] = []
-        for head in rule.anchor.finditer(text):
-            start, end = max(head.start() - rule.reach, 0), min(head.end() + rule.reach, len(text))
+        for word in rule.anchor.finditer(text):
+            start, end = max(word.start() - rule.reach, 0), min(word.end() + rule.reach, len(text))
             if windows and start <= windows[-1][1]:
                 windows[-1][1] = end
             else:
@@ -300,8 +300,8 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
     try:
         source = _expand(entry["regex"], lexicons, where)
         regex = re.compile(source)
-        head, reach = _anchor(source), _reach(regex)
-        anchor = re.compile(head) if head and reach else None  # else: scan the whole text
+        words, reach = _anchor(regex), _reach(regex)
+        anchor = re.compile(words, regex.flags) if words and reach else None  # else: scan the whole text
         reject_pattern = re.compile(entry["reject_pattern"]) if entry.get("reject_pattern") else None
     except re.error as error:
         raise RuleError(f"{where}: regex does not compile: {error}") from None
@@ -333,20 +333,54 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
     )
 
 
-def _anchor(source: str) -> str | None:
-    """The source of the ``head`` group when every match of ``source`` must contain it: the
-    group stands at the top level of a pattern without a top-level ``|``, and no quantifier
-    follows it that would make it optional. Else None."""
-    syntax = list(_syntax(source))
-    if any(char == "|" and depth == 0 for _, char, depth in syntax):
+def _anchor(regex: re.Pattern[str]) -> str | None:
+    """A regex of the words one of which every match of ``regex`` contains, from the stdlib's
+    own parse of it (``re._parser``): its head words (项目|工程|…), or a literal such as 品牌
+    or [+＋]. Of several, the longest (the rarest). None when nothing obligatory is literal
+    (the rule then scans the whole text, which is never wrong)."""
+    try:
+        from re import _parser
+    except ImportError:
         return None
-    opening = "(?P<head>"
-    head_start = next((i for i, char, depth in syntax if char == "(" and depth == 0 and source.startswith(opening, i)), None)
-    if head_start is None:
+    options = _required_words(_parser.parse(regex.pattern, regex.flags))
+    if not options:
         return None
-    end = next(i for i, char, depth in syntax if char == ")" and depth == 0 and i > head_start)
-    optional = source[end + 1 : end + 2] in ("?", "*") or source.startswith("{0", end + 1)
-    return None if optional else source[head_start + len(opening) : end]
+    words = max(options, key=_rarity)
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _rarity(words: frozenset[str]) -> tuple[int, int]:
+    return min(map(len, words)), -len(words)
+
+
+def _required_words(pattern) -> list[frozenset[str]]:
+    """Sets of words such that every match of ``pattern`` (a parsed regex) contains a word
+    of each set: runs of literal characters, small character classes ([+＋]), alternations
+    whose every branch has such words, inside groups and repeats of at least one."""
+    from re import _constants as sre
+
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, arg in pattern:
+        if op is sre.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            found.append(frozenset([run]))
+            run = ""
+        if op is sre.SUBPATTERN:
+            found += _required_words(arg[3])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            found += _required_words(arg[2])
+        elif op is sre.BRANCH:
+            branches = [_required_words(branch) for branch in arg[1]]
+            if all(branches):
+                found.append(frozenset().union(*(max(options, key=_rarity) for options in branches)))
+        elif op is sre.IN and len(arg) <= 4 and all(kind is sre.LITERAL for kind, _ in arg):
+            found.append(frozenset(chr(code) for _, code in arg))
+    if run:
+        found.append(frozenset([run]))
+    return found
 
 
 def _reach(regex: re.Pattern[str]) -> int | None:
@@ -377,33 +411,6 @@ def _reach(regex: re.Pattern[str]) -> int | None:
     tree = _parser.parse(regex.pattern, regex.flags)
     reach = tree.getwidth()[1] + lookarounds(tree)
     return None if reach >= sre.MAXREPEAT else reach
-
-
-def _syntax(source: str):
-    """``(offset, char, depth)`` of the characters of a regex that are syntax: not escaped,
-    not inside a character class. ``depth`` counts the groups open around the character
-    (for a parenthesis: outside it)."""
-    depth, i, in_class = 0, 0, False
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if source.startswith(("[]", "[^]"), i):  # a ] right after [ or [^ is a literal
-                i += 2 if source[i + 1] == "]" else 3
-                continue
-        elif char == ")":
-            depth -= 1
-            yield i, char, depth
-        else:
-            yield i, char, depth
-            if char == "(":
-                depth += 1
-        i += 1
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:

@@ -97,17 +97,22 @@ def test_rules_anchored_search_finds_exactly_what_a_full_scan_finds(seeds_dir):
 @pytest.mark.parametrize(
     "regex, anchor",
     [
-        ("(?P<core>[甲乙]{2,4})(?P<head>公司|集团)", "公司|集团"),
-        ("(?P<core>[甲乙]{2,4})(?P<head>公司)?", None),  # optional head: no anchor
-        ("(?:(?P<core>[甲乙])(?P<head>公司))?", None),  # head inside an optional group
-        ("甲|(?P<core>[乙])(?P<head>公司)", None),  # a top-level alternative without the head
-        ("(?P<core>[(]{2})(?P<head>厂)", "厂"),  # a paren inside a character class
+        ("(?P<core>[\\u4e00-\\u9fff]{2,4})(?P<head>公司|集团)", "公司|集团"),  # the head words
+        ("(?P<core>[\\u4e00-\\u9fff]{2,4})(?P<head>公司)?", None),  # optional head: nothing obligatory
+        ("(?:(?P<core>[\\u4e00-\\u9fff])(?P<head>公司))?", None),  # head inside an optional group
+        ("甲|(?P<core>[\\u4e00-\\u9fff])(?P<head>公司)", "公司|甲"),  # each alternative brings its own
+        ("丙|[\\u4e00-\\u9fff]{2}", None),  # an alternative with nothing literal: no anchor
+        ("(?P<core>[\\u4e00-\\u9fff]{2,6}?)等(?:[0-9]{1,6}家)?企业", "企业"),  # the longer literal
+        ("[\\u4e00-\\u9fff]{2,8}(?:[+＋][\\u4e00-\\u9fff]{2,8}){1,6}", "\\+|＋"),  # a small class, escaped
+        ("(?P<core>[\\u4e00-\\u9fff]{1,10}?[0-9]{1,3}条)", "条"),  # [0-9] is no literal
     ],
 )
-def test_rules_anchor_is_the_head_only_when_every_match_contains_it(regex, anchor):
+def test_rules_anchor_is_words_every_match_contains(regex, anchor):
+    import re
+
     from kg.rules import _anchor
 
-    assert _anchor(regex) == anchor
+    assert _anchor(re.compile(regex)) == anchor
 
 
 @pytest.mark.parametrize(
