@@ -18,7 +18,7 @@ import itertools
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
@@ -211,23 +211,25 @@ def _edges(graph: Graph, entities) -> list[tuple[str, str, str]]:
 
 
 def _counties_of(entities, edges) -> dict[str, list[str]]:
-    """For each entity, the counties it belongs to: itself, what is in it, what it implements."""
-    links = nx.Graph()
-    links.add_nodes_from(entities)
-    links.add_edges_from((s, o) for s, _, o in edges)
+    """For each entity, the counties it belongs to: itself, its neighbours, and what lies
+    within two relation steps of it (its townships' villages, its enterprises' projects)."""
+    neighbours: dict[str, set] = defaultdict(set)
+    into: dict[str, list] = defaultdict(list)  # object -> (subject, relation) of its edges
+    implemented: dict[str, set] = defaultdict(set)
+    for s, rel, o in edges:
+        neighbours[s].add(o)
+        neighbours[o].add(s)
+        into[o].append((s, rel))
+        if rel == "implements":
+            implemented[s].add(o)
     counties: dict[str, list[str]] = {node: [] for node in entities}
     for county in (n for n, e in entities.items() if e["cls"] == "County"):
-        for node in nx.node_connected_component(links, county) & ({county} | set(links[county]) | _below(county, edges)):
+        first = {s for s, _ in into[county]} | implemented[county]
+        # The second step never goes back through implements: other counties run the same programmes.
+        second = {s for node in first for s, rel in into[node] if rel != "implements"}
+        for node in {county} | neighbours[county] | first | second:
             counties[node].append(str(county))
     return counties
-
-
-def _below(county, edges) -> set:
-    """Everything within two relation steps of a county: its townships' villages, its
-    enterprises' projects."""
-    first = {s for s, _, o in edges if o == county} | {o for s, rel, o in edges if s == county and rel == "implements"}
-    # The second step never goes back through implements: other counties run the same programmes.
-    return first | {s for s, rel, o in edges if o in first and rel != "implements"}
 
 
 SPRING_LIMIT = 500  # above this many nodes, force-directed layout costs seconds (and scipy)
