@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -99,6 +101,21 @@ def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
         yield replace(extraction, triples=rdf.document_triples(extraction)).without_text()
 
 
+@contextmanager
+def _rare_collections(first_generation: int = 10_000):
+    """Python's cycle collector runs less often during a build (every 10,000 allocations
+    instead of 700). A build makes millions of small objects that live to its end (mentions,
+    candidates, spans); the collector kept walking them (1 of 13 s of extraction at 10 MB,
+    half of resolution) and found almost no cyclic garbage: peak memory measured unchanged."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(first_generation, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+@_rare_collections()
 def build(
     paths: Iterable[str | Path],
     out_dir: str | Path | None = None,

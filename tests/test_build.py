@@ -78,3 +78,20 @@ def test_build_reads_an_article_longer_than_spacys_default_limit(tmp_path):
     assert not result.skipped
     forms = {form for e in result.kb.entities for form in (e.name, *e.aliases)}
     assert {"交口县", "一网通办"} <= forms
+
+
+def test_build_leaves_the_garbage_collector_as_it_found_it(seeds_dir, tmp_path):
+    # The build collects less often while it runs; a program that calls it keeps its own
+    # settings afterwards, also when the build fails.
+    import gc
+
+    import pytest
+
+    from kg.errors import InputError
+
+    before = gc.get_threshold()
+    build([seeds_dir / "001_5ae1a31e4ae869b6.txt"], tmp_path / "out")
+    assert gc.get_threshold() == before
+    with pytest.raises(InputError):
+        build([tmp_path / "no-such-folder"])
+    assert gc.get_threshold() == before
