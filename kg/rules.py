@@ -70,6 +70,16 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """Words one of which every match of a rule contains, and how far before and after such
+    a word a match and its lookarounds can read (see ``_anchor``)."""
+
+    words: re.Pattern[str]
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
 class EntityRule:
     id: str
     label: str
@@ -93,8 +103,7 @@ class EntityRule:
     head_alias: bool = False
     core_alias: bool = False
     priority: int = 0
-    anchor: re.Pattern[str] | None = None  # words every match contains (see _anchor)
-    reach: int = 0  # how far from a head its match and lookarounds can read (see _reach)
+    anchor: Anchor | None = None  # words every match contains, and how far around them it reads
 
 
 @dataclass(frozen=True)
@@ -126,9 +135,9 @@ class RuleSet:
             return
         # Windows reach as far around each anchor word as a match and its lookarounds can,
         # so a match in a window is the match a scan of the whole text finds.
-        windows: list[list[int]] = []
-        for word in rule.anchor.finditer(text):
-            start, end = max(word.start() - rule.reach, 0), min(word.end() + rule.reach, len(text))
+        anchor, windows = rule.anchor, []
+        for word in anchor.words.finditer(text):
+            start, end = max(word.start() - anchor.before, 0), min(word.end() + anchor.after, len(text))
             if windows and start <= windows[-1][1]:
                 windows[-1][1] = end
             else:
@@ -300,8 +309,7 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
     try:
         source = _expand(entry["regex"], lexicons, where)
         regex = re.compile(source)
-        words, reach = _anchor(regex), _reach(regex)
-        anchor = re.compile(words, regex.flags) if words and reach else None  # else: scan the whole text
+        anchor = _anchor(regex)  # None: the rule scans the whole text
         reject_pattern = re.compile(entry["reject_pattern"]) if entry.get("reject_pattern") else None
     except re.error as error:
         raise RuleError(f"{where}: regex does not compile: {error}") from None
@@ -329,88 +337,98 @@ def _rule(entry: dict, lexicons: dict[str, frozenset[str]], source: Path, index:
         core_alias=bool(entry.get("core_alias", False)),
         priority=int(entry.get("priority", 0)),
         anchor=anchor,
-        reach=reach or 0,
     )
 
 
-def _anchor(regex: re.Pattern[str]) -> str | None:
-    """A regex of the words one of which every match of ``regex`` contains, from the stdlib's
-    own parse of it (``re._parser``): its head words (项目|工程|…), or a literal such as 品牌
-    or [+＋]. Of several, the longest (the rarest). None when nothing obligatory is literal
-    (the rule then scans the whole text, which is never wrong)."""
-    try:
-        from re import _parser
-    except ImportError:
-        return None
-    options = _required_words(_parser.parse(regex.pattern, regex.flags))
-    if not options:
-        return None
-    words = max(options, key=_rarity)
-    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
-
-
-def _rarity(words: frozenset[str]) -> tuple[int, int]:
-    return min(map(len, words)), -len(words)
-
-
-def _required_words(pattern) -> list[frozenset[str]]:
-    """Sets of words such that every match of ``pattern`` (a parsed regex) contains a word
-    of each set: runs of literal characters, small character classes ([+＋]), alternations
-    whose every branch has such words, inside groups and repeats of at least one."""
-    from re import _constants as sre
-
-    found: list[frozenset[str]] = []
-    run = ""
-    for op, arg in pattern:
-        if op is sre.LITERAL:
-            run += chr(arg)
-            continue
-        if run:
-            found.append(frozenset([run]))
-            run = ""
-        if op is sre.SUBPATTERN:
-            found += _required_words(arg[3])
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            found += _required_words(arg[2])
-        elif op is sre.BRANCH:
-            branches = [_required_words(branch) for branch in arg[1]]
-            if all(branches):
-                found.append(frozenset().union(*(max(options, key=_rarity) for options in branches)))
-        elif op is sre.IN and len(arg) <= 4 and all(kind is sre.LITERAL for kind, _ in arg):
-            found.append(frozenset(chr(code) for _, code in arg))
-    if run:
-        found.append(frozenset([run]))
-    return found
-
-
-def _reach(regex: re.Pattern[str]) -> int | None:
-    """The most characters a match of ``regex`` and its lookarounds can span, from the
-    stdlib's own parse of it (``re._parser``); None when a quantifier is unbounded (or the
-    parser is not there: the rule then scans the whole text, which is never wrong)."""
+def _anchor(regex: re.Pattern[str]) -> Anchor | None:
+    """Words one of which every match of ``regex`` contains, from the stdlib's own parse of
+    it (``re._parser``): its head words (项目|工程|…), or a literal such as 品牌 or [+＋]; of
+    several, the longest (the rarest). None when nothing obligatory is literal, or when a
+    match could reach unboundedly far from it (the rule then scans the whole text, which is
+    never wrong)."""
     try:
         from re import _constants as sre
         from re import _parser
     except ImportError:
         return None
-
-    def lookarounds(pattern) -> int:
-        total = 0
-        for op, arg in pattern.data:
-            if op in (sre.ASSERT, sre.ASSERT_NOT):
-                total += arg[1].getwidth()[1] + lookarounds(arg[1])
-            elif op is sre.SUBPATTERN:
-                total += lookarounds(arg[3])
-            elif op is sre.BRANCH:
-                total += max(lookarounds(branch) for branch in arg[1])
-            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-                total += lookarounds(arg[2])
-            elif op is sre.ATOMIC_GROUP:
-                total += lookarounds(arg)
-        return total
-
     tree = _parser.parse(regex.pattern, regex.flags)
-    reach = tree.getwidth()[1] + lookarounds(tree)
-    return None if reach >= sre.MAXREPEAT else reach
+    around = _lookarounds(tree)
+    options = [o for o in _required_words(tree, around, around) if max(o.before, o.after) < sre.MAXREPEAT]
+    if not options:
+        return None
+    best = max(options, key=_rarity)
+    # The anchor search may find a word overlapping the one a match holds instead of it.
+    margin = max(map(len, best.words)) - 1
+    words = "|".join(re.escape(word) for word in sorted(best.words, key=lambda w: (-len(w), w)))
+    return Anchor(re.compile(words, regex.flags), best.before + margin, best.after + margin)
+
+
+@dataclass(frozen=True)
+class _Words:
+    words: frozenset[str]
+    before: int  # the most characters a match can hold before the word (plus lookarounds)
+    after: int  # … and after it
+
+
+def _rarity(option: _Words) -> tuple[int, int]:
+    return min(map(len, option.words)), -len(option.words)
+
+
+def _required_words(pattern, before: int, after: int) -> list[_Words]:
+    """Sets of words such that every match of ``pattern`` (a parsed regex, with at most
+    ``before`` and ``after`` characters around it) contains a word of each set: runs of
+    literal characters, small character classes ([+＋]), alternations whose every branch has
+    such words, inside groups and repeats of at least one."""
+    from re import _constants as sre
+    from re import _parser
+
+    items = list(pattern)
+    widths = [_parser.SubPattern(pattern.state, [item]).getwidth()[1] for item in items]
+    found: list[_Words] = []
+    run, run_before = "", 0
+    for i, (op, arg) in enumerate(items):
+        item_before, item_after = before + sum(widths[:i]), after + sum(widths[i + 1 :])
+        if op is sre.LITERAL:
+            run, run_before = run + chr(arg), run_before if run else item_before
+            continue
+        if run:
+            found.append(_Words(frozenset([run]), run_before, item_after + widths[i]))
+            run = ""
+        if op is sre.SUBPATTERN:
+            found += _required_words(arg[3], item_before, item_after)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            others = (arg[1] - 1) * arg[2].getwidth()[1]  # the word may be in any repetition
+            found += _required_words(arg[2], item_before + others, item_after + others)
+        elif op is sre.BRANCH:
+            branches = [_required_words(branch, item_before, item_after) for branch in arg[1]]
+            if all(branches):
+                chosen = [max(options, key=_rarity) for options in branches]
+                words = frozenset().union(*(c.words for c in chosen))
+                found.append(_Words(words, max(c.before for c in chosen), max(c.after for c in chosen)))
+        elif op is sre.IN and len(arg) <= 4 and all(kind is sre.LITERAL for kind, _ in arg):
+            found.append(_Words(frozenset(chr(code) for _, code in arg), item_before, item_after))
+    if run:
+        found.append(_Words(frozenset([run]), run_before, after))
+    return found
+
+
+def _lookarounds(pattern) -> int:
+    """The most characters the lookarounds of a parsed regex can read, all together."""
+    from re import _constants as sre
+
+    total = 0
+    for op, arg in pattern:
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            total += arg[1].getwidth()[1] + _lookarounds(arg[1])
+        elif op is sre.SUBPATTERN:
+            total += _lookarounds(arg[3])
+        elif op is sre.BRANCH:
+            total += max(_lookarounds(branch) for branch in arg[1])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            total += _lookarounds(arg[2])
+        elif op is sre.ATOMIC_GROUP:
+            total += _lookarounds(arg)
+    return total
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:

@@ -105,6 +105,8 @@ def test_rules_anchored_search_finds_exactly_what_a_full_scan_finds(seeds_dir):
         ("(?P<core>[\\u4e00-\\u9fff]{2,6}?)等(?:[0-9]{1,6}家)?企业", "企业"),  # the longer literal
         ("[\\u4e00-\\u9fff]{2,8}(?:[+＋][\\u4e00-\\u9fff]{2,8}){1,6}", "\\+|＋"),  # a small class, escaped
         ("(?P<core>[\\u4e00-\\u9fff]{1,10}?[0-9]{1,3}条)", "条"),  # [0-9] is no literal
+        ("(?P<core>[\\u4e00-\\u9fff]+)(?P<head>项目)", None),  # unbounded: no window holds every match
+        ("(?P<core>[\\u4e00-\\u9fff]{2})(?P<head>项目)(?=.*资金)", None),  # an unbounded lookahead too
     ],
 )
 def test_rules_anchor_is_words_every_match_contains(regex, anchor):
@@ -112,22 +114,27 @@ def test_rules_anchor_is_words_every_match_contains(regex, anchor):
 
     from kg.rules import _anchor
 
-    assert _anchor(re.compile(regex)) == anchor
+    found = _anchor(re.compile(regex))
+    assert (found and found.words.pattern) == anchor
 
 
 @pytest.mark.parametrize(
-    "regex, reach",
+    "regex, before, after",
     [
-        ("(?P<core>[甲乙]{2,5})(?P<head>项目)", 7),  # five characters and the head
-        ("(?P<core>[甲乙]{2,5})(?P<head>项目)(?![丙]{0,1}资金)", 10),  # and what the lookahead reads
-        ("(?<=在)(?P<core>[甲乙]{2,5})(?P<head>项目|工程)", 8),  # and the lookbehind
-        ("(?P<core>[甲乙]+)(?P<head>项目)", None),  # unbounded: scan the whole text
-        ("(?P<core>[甲乙]{2})(?P<head>项目)(?=.*资金)", None),  # unbounded lookahead too
+        # Five characters before the head; one more either side for a head word found
+        # overlapping the one a match holds (two-character words).
+        ("(?P<core>[甲乙]{2,5})(?P<head>项目)", 5 + 1, 0 + 1),
+        ("(?P<core>[甲乙]{2,5})(?P<head>项目)(?![丙]{0,1}资金)", 5 + 3 + 1, 0 + 3 + 1),  # and the lookahead's 3
+        ("(?<=在)(?P<core>[甲乙]{2,5})(?P<head>项目|工程)", 5 + 1 + 1, 0 + 1 + 1),  # and the lookbehind's 1
+        ("(?P<core>[甲乙]{2,8}?)[一二0-9]{1,6}[个大](?:自主|劳务)?品牌", 8 + 6 + 1 + 2 + 1, 0 + 1),  # a literal at the end
     ],
 )
-def test_rules_reach_bounds_what_a_match_can_read_around_its_head(regex, reach):
+def test_rules_anchor_reach_bounds_what_a_match_can_read_around_the_word(regex, before, after):
     import re
 
-    from kg.rules import _reach
+    from kg.rules import _anchor
 
-    assert _reach(re.compile(regex)) == reach
+    anchor = _anchor(re.compile(regex))
+    assert (anchor.before, anchor.after) == (before, after)
+
+
