@@ -15,6 +15,7 @@ in ``doc.user_data`` under ``kg_candidate_info``.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -308,14 +309,16 @@ def mentions_from_doc(
 
     def to_mention(span: Span) -> Mention:
         start, end = _chars(span)
+        # spaCy returns a new string for each span's label and rule: one shared copy each
+        # (a corpus has a few dozen of them and a million mentions, kept until resolution).
         return Mention(
             doc_id=doc_id,
             text=text[start:end],
-            label=span.label_,
+            label=sys.intern(span.label_),
             start=start,
             end=end,
             sentence=sentence_index(start),
-            rule=span.id_,
+            rule=sys.intern(span.id_),
             key=span.kb_id_,
             aliases=_info(span).aliases,
         )

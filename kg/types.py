@@ -16,7 +16,7 @@ ENTITY_CLASSES: tuple[str, ...] = DIVISION_CLASSES + ("Enterprise", "Project", "
 RELATION_TYPES: tuple[str, ...] = ("locatedIn", "partOf", "implements", "developedBy")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One file as read: its name and its decoded text, before normalisation."""
 
@@ -24,7 +24,7 @@ class Article:
     raw: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One article after normalisation.
 
@@ -45,7 +45,7 @@ class Document:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One surface occurrence of an entity in one document."""
 
@@ -60,7 +60,7 @@ class Mention:
     aliases: tuple[str, ...] = ()  # other forms a rule derived (碳化硅 -> 碳化硅项目)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationMention:
     """A relation stated (or implied) in one sentence of one document."""
 
@@ -70,14 +70,14 @@ class RelationMention:
     rule: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """A value stated about a project or a county, with the words that state it."""
 
@@ -93,7 +93,7 @@ class Fact:
     rule: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one document yields; spaCy objects end before this."""
 
@@ -114,7 +114,7 @@ class Extraction:
         return replace(self, document=document, sentences=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One real-world thing across the corpus."""
 
@@ -126,7 +126,7 @@ class Entity:
     code: str | None = None  # official administrative-division code where known
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     head: str  # Entity.key
     type: RelationType
@@ -134,13 +134,13 @@ class Relation:
     evidence: tuple[RelationMention, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityFact:
     entity: str  # Entity.key of the fact's subject
     fact: Fact
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Output of resolve: the entities' names go to RDF (rdf.entity_triples); the
     extractions keep their mentions, relations and facts, not their text."""
