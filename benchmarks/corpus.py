@@ -8,7 +8,11 @@ that entities do not simply repeat:
   villages of it that the article names (each to one of the new county's own); a corpus of
   thousands of articles then spans hundreds of counties, as a real one does;
 - every digit run is scaled by a random factor;
-- the characters of trade names (before an industry word) are swapped for others from a pool.
+- the characters of trade names (before an industry word or an organisational form) are
+  swapped for others from a pool, and one character of each project's name (three before
+  its head word: 项目, 工程, 产业园 …), the same way throughout the article: without it, a
+  project or an enterprise named as in its seed would be one entity located in every county
+  the corpus moved that seed to.
 
 Usage:  python benchmarks/corpus.py OUT_DIR --megabytes 10 [--seed 7]
 """
@@ -21,10 +25,18 @@ import re
 from pathlib import Path
 
 from kg.places import Division, gazetteer
+from kg.rules import read_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = "华晋鑫源泰宇恒悦金兰瑞丰宏达安泰明科道尔沃锦天麟韦禾新兴永盛嘉禾德隆福瑞昌盛汇通中天东方"
-TRADE = re.compile(r"[\u4e00-\u9fff]{2}(?=(?:煤业|化工|耐材|纸业|铝业|镁业|科技|能源|集团|公司|焦化|冶炼|生物|光电|肥业|醋业))")
+# The product's own generic vocabulary says where names are: two characters before an
+# industry word or an organisational form are a trade name (华瑞煤业, 天麟公司); the three
+# before a project's head word (项目, 工程, 产业园 …) end a project's name.
+_LEXICONS = ROOT / "kg" / "rules" / "lexicon"
+_TRADE_ENDS = sorted(read_lexicon(_LEXICONS / "industry_words.txt") | read_lexicon(_LEXICONS / "company_suffixes.txt") | {"公司", "集团"}, key=len, reverse=True)
+TRADE = re.compile(r"[\u4e00-\u9fff]{2}(?=" + "|".join(_TRADE_ENDS) + ")")
+_PROJECT_HEADS = sorted(read_lexicon(_LEXICONS / "project_heads.txt"), key=len, reverse=True)
+PROJECT = re.compile(r"[\u4e00-\u9fff]{3}(?=" + "|".join(_PROJECT_HEADS) + ")")
 DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 # Counties an article may move to: those named 县 (districts and county-level cities are
 # county-level too, but their news reads differently), in a fixed order for --seed.
@@ -67,6 +79,8 @@ def relocate(text: str, county: Division, rng: random.Random) -> str:
 
 def perturb(text: str, rng: random.Random) -> str:
     text = TRADE.sub(lambda m: "".join(rng.choice(POOL) for _ in m.group()), text)
+    projects: dict[str, str] = {}
+    text = PROJECT.sub(lambda m: projects.setdefault(m.group(), rng.choice(POOL) + m.group()[1:]), text)
 
     def number(m: re.Match[str]) -> str:
         value = float(m.group()) * rng.uniform(0.5, 2.0)
