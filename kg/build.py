@@ -97,7 +97,7 @@ def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
         relations = find_relations(mentions, nested, places, sentences, document.text)
         facts = find_facts(document.text, sentences, mentions)
-        extraction = Extraction(document, sentences, mentions, relations, nested, facts, document_keys(mentions))
+        extraction = Extraction(document, sentences, mentions, relations, nested, facts, document_keys(mentions, relations))
         yield replace(extraction, triples=rdf.document_triples(extraction)).without_text()
 
 

@@ -110,7 +110,7 @@ def document_triples(extraction: Extraction) -> bytes:
     with their evidence, the types of the entities they mention, the relations it states
     and its facts. Entity keys come from ``extraction.keys`` (resolution within the document)."""
     doc, sentences = extraction.document, extraction.sentences
-    keys = extraction.keys or document_keys(extraction.mentions)
+    keys = extraction.keys or document_keys(extraction.mentions, extraction.relations)
     key_of = {(m.label, m.text): key for m, key in zip(extraction.mentions, keys)}
     doc_iri = _i(document_iri(doc.doc_id))
     out = [f"{doc_iri} {A} {_i(CKG.Document)} .\n{doc_iri} {_i(CKG.sourceFile)} {_str(doc.source_file)} .\n"]

@@ -7,13 +7,13 @@ form contained in a longer one of the same class being an alias of it
 (天麟公司 -> 交口县天麟农业发展有限公司, once the organisational form is set aside), and a
 group's key is derived from its longest form. ``resolve`` then merges equal keys across
 documents and names each entity by the longest form seen. Keys are ASCII and depend only on
-class and name (or code), never on input order.
+class and name (or code; for a project, also its county), never on input order.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -112,14 +112,16 @@ def _heads(label: str) -> tuple[str, ...]:
     return tuple(sorted(default_rules().lexicons[lexicon], key=len, reverse=True))
 
 
-def document_keys(mentions: tuple[Mention, ...]) -> tuple[str, ...]:
+def document_keys(mentions: tuple[Mention, ...], relations: tuple[RelationMention, ...] = ()) -> tuple[str, ...]:
     """Resolution within one document: the Entity.key of each mention.
 
     Divisions are known by their gazetteer key. Other mentions of one class are grouped by
     ``_group_in_document``; a group's key comes from its longest form (for an enterprise, the
     name without its organisational form: 美锦集团 in one article, 美锦 in another), so the
     same thing named the same way gets the same key in every document, with no corpus-wide
-    step: documents can be turned into RDF one by one, in parallel, and cached.
+    step: documents can be turned into RDF one by one, in parallel, and cached. A project's
+    key also holds its county (``_project_counties``): two counties' 氧化铝项目 are two
+    projects, a county's articles about its 氧化铝项目 one.
     """
     by_label: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -132,9 +134,35 @@ def document_keys(mentions: tuple[Mention, ...]) -> tuple[str, ...]:
                 key_of[(label, m.text)] = f"division-{m.key}"
             continue
         canonical_of = _group_in_document(group, places)
+        county_of = _project_counties(mentions, relations, canonical_of) if label == "Project" else {}
         for m in group:
-            key_of[(label, m.text)] = f"{label.lower()}-{short_hash(label, _identity(label, canonical_of[m.text]))}"
+            canonical = canonical_of[m.text]
+            identity = _identity(label, canonical) + (f"@{county_of[canonical]}" if county_of.get(canonical) else "")
+            key_of[(label, m.text)] = f"{label.lower()}-{short_hash(label, identity)}"
     return tuple(key_of[(m.label, m.text)] for m in mentions)
+
+
+def _county(m: Mention) -> str | None:
+    """The county code of a division mention: its own, or the one its township's or
+    village's key begins with (places.py); None above county level."""
+    if m.label == "County":
+        return m.key
+    if m.label in ("Township", "Village") and m.key:
+        return m.key.split("-")[0]
+    return None
+
+
+def _project_counties(mentions, relations, canonical_of: Mapping[str, str]) -> dict[str, str]:
+    """The county of each project of a document (by canonical form): the county it is
+    located in, else the county the document names most (a county paper's own projects)."""
+    named = Counter(m.key for m in mentions if m.label == "County" and m.key)
+    home = min(named, key=lambda code: (-named[code], code)) if named else ""
+    county_of = {canonical: home for canonical in set(canonical_of.values())}
+    for r in relations:
+        county = _county(r.tail) if r.type == "locatedIn" and r.head.label == "Project" else None
+        if county and r.head.text in canonical_of:
+            county_of[canonical_of[r.head.text]] = county
+    return county_of
 
 
 def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) -> KnowledgeBase:
@@ -144,7 +172,7 @@ def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) ->
     forms: dict[str, set[str]] = defaultdict(set)
     key_of: dict[tuple[str, str, str], str] = {}  # (doc, label, form) -> Entity.key
     for extraction in extractions:
-        keys = extraction.keys or document_keys(extraction.mentions)
+        keys = extraction.keys or document_keys(extraction.mentions, extraction.relations)
         for m, key in zip(extraction.mentions, keys):
             groups[key].append(m)
             forms[key].update({m.text, *m.aliases} if m.label not in DIVISION_CLASSES else {m.text})

@@ -121,3 +121,27 @@ def test_resolve_the_same_programme_with_and_without_its_head_word_in_two_docume
     )
     (programme,) = kb.entities
     assert programme.name == "蓝天保卫战" and "蓝天" in programme.aliases
+
+
+def test_resolve_same_named_projects_of_two_counties_are_two_projects():
+    # 氧化铝项目 is a common name: the one of 交口县 and the one of 孝义市 are different
+    # projects, while two articles of 交口县 about its 氧化铝项目 speak of one. A project's
+    # county is the one it is located in (here through a township of the county, whose key
+    # begins with the county's code), else the county its article names most.
+    def county_article(doc, county, code, located_in=None):
+        place = mention(doc, county, "County", key=code)
+        project = mention(doc, "氧化铝项目", "Project", 10)
+        relations = [RelationMention(project, "locatedIn", located_in, "test")] if located_in else []
+        return extraction(doc, [place, project] + ([located_in] if located_in else []), relations)
+
+    township = mention("c", "双池镇", "Township", 20, key="141130-5a5f0c2e")
+    kb = resolve(
+        [
+            county_article("a", "交口县", "141130"),
+            county_article("b", "孝义市", "141181"),
+            county_article("c", "孝义市", "141181", located_in=township),  # named, but located in 交口县
+        ],
+        {**NAMES, "141181": "孝义市"},
+    )
+    projects = [e for e in kb.entities if e.label == "Project"]
+    assert sorted(sorted(m.doc_id for m in p.mentions) for p in projects) == [["a", "c"], ["b"]]
