@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -152,11 +153,10 @@ def _entities(graph: Graph) -> dict[str, dict]:
     rows = _select(graph, f"""SELECT ?node ?cls ?label ?code WHERE {{
         VALUES ?cls {{ {classes} }} ?node a ?cls .
         OPTIONAL {{ ?node rdfs:label ?label }} OPTIONAL {{ ?node ckg:divisionCode ?code }} }}""")
+    # A large graph has hundreds of thousands of entities, of which a page draws a few
+    # thousand: each holds only its class (one shared string per class), name and code here.
     return {
-        node: {
-            "cls": str(cls).removeprefix(str(CKG)), "label": str(label or node), "aliases": set(),
-            "facts": set(), "evidence": set(), "code": str(code or ""),
-        }
+        node: {"cls": sys.intern(cls.removeprefix(str(CKG))), "label": label or node, "code": code}
         for node, cls, label, code in rows
     }
 
@@ -190,6 +190,8 @@ def _describe(graph: Graph, entities: dict[str, dict], chunk: int = 1_000) -> No
     """Add aliases, facts and the two shortest evidence sentences to ``entities``, reading
     only their own nodes: a page shows at most MAX_NODES entities, and on a 100 MB graph
     reading every mention's sentence took 13 of the page's 20 seconds."""
+    for entity in entities.values():
+        entity.update(aliases=set(), facts=set(), evidence=set())
     nodes = sorted(n for n in entities if _NAMEABLE.fullmatch(n))  # a blank node cannot be named in a query
     for field, query, text in _DETAILS:
         for first in range(0, len(nodes), chunk):
@@ -205,8 +207,9 @@ def _describe(graph: Graph, entities: dict[str, dict], chunk: int = 1_000) -> No
 def _edges(graph: Graph, entities) -> list[tuple[str, str, str]]:
     relations = " ".join(f"ckg:{r}" for r in RELATION_TYPES)
     rows = _select(graph, f"SELECT ?s ?rel ?o WHERE {{ VALUES ?rel {{ {relations} }} ?s ?rel ?o }}")
+    names = {node: node for node in entities}  # each node's one string, not one per edge
     return sorted(
-        (s, str(rel).removeprefix(str(CKG)), o) for s, rel, o in rows if s in entities and o in entities
+        (names[s], sys.intern(rel.removeprefix(str(CKG))), names[o]) for s, rel, o in rows if s in names and o in names
     )
 
 
