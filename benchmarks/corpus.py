@@ -9,10 +9,11 @@ that entities do not simply repeat:
   thousands of articles then spans hundreds of counties, as a real one does;
 - every digit run is scaled by a random factor;
 - the characters of trade names (before an industry word or an organisational form) are
-  swapped for others from a pool, and one character of each project's name (three before
-  its head word: 项目, 工程, 产业园 …), the same way throughout the article: without it, a
-  project or an enterprise named as in its seed would be one entity located in every county
-  the corpus moved that seed to.
+  swapped for others from a pool, anew at each occurrence, and one character of each
+  project's name (three before its head word: 项目, 工程, 产业园 …) is varied the same way
+  throughout the article, so that its mentions still corefer. Without this, a project or
+  an enterprise named as in its seed would be one entity located in every county the corpus
+  moved that seed to.
 
 Usage:  python benchmarks/corpus.py OUT_DIR --megabytes 10 [--seed 7]
 """
