@@ -202,7 +202,8 @@ def build(
     if out_dir is not None:
         out = Path(out_dir)
         # Oxigraph writes the graph files without holding Python's lock: the explorer is
-        # drawn meanwhile (at 10 MB in memory 0.8 and 0.7 s; at 100 MB on disk 54 and 6 s).
+        # drawn meanwhile (at 10 MB in memory 1.1 and 1.5 s; at 100 MB the Turtle from disk
+        # takes most of the build's last three minutes, the explorer 20 s).
         with ThreadPoolExecutor(max_workers=1) as writer:
             files = [writer.submit(export.write_graph, graph, out, fmt) for fmt in dict.fromkeys(("ttl", *formats))]
             page = visualize.to_html(graph, heading="countykg")

@@ -52,6 +52,11 @@ def stem(name: str, suffixes: tuple[str, ...]) -> str:
     return name
 
 
+def county_code_of(key: str) -> str:
+    """The county code a township's or village's key begins with (see ``_lower_key``)."""
+    return key.split("-", 1)[0]
+
+
 def _lower_key(county: str, level: str, name: str) -> str:
     base = stem(name, TOWNSHIP_SUFFIXES if level == "Township" else VILLAGE_SUFFIXES)
     digest = hashlib.blake2s(f"{level}:{base}".encode(), digest_size=4).hexdigest()

@@ -143,14 +143,10 @@ def document_triples(extraction: Extraction) -> bytes:
         node = _mention(m)
         out.append(f"{node} {MENTION_OF} {_entity(key)} .\n")
         out.append(evidence(node, _CKG["Mention"], m.start, m.end, m.sentence, m.rule))
-    statements: dict[tuple[str, str, str], str] = {}  # one reification per triple and document
     for r in extraction.relations:
         head, tail = key_of.get((r.head.label, r.head.text)), key_of.get((r.tail.label, r.tail.text))
         if head and tail and head != tail:
-            triple = (_entity(head), _CKG[r.type], _entity(tail))
-            if triple not in statements:
-                statements[triple] = _statement(out, described, *triple)
-            statement = statements[triple]
+            statement = _statement(out, described, _entity(head), _CKG[r.type], _entity(tail))  # reified once
             out.append(
                 f"{statement} {DERIVED} {_mention(r.head)} .\n"
                 f"{statement} {DERIVED} {_mention(r.tail)} .\n"

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from kg.names import name_key, short_hash
-from kg.places import TOWNSHIP_SUFFIXES, VILLAGE_SUFFIXES
+from kg.places import TOWNSHIP_SUFFIXES, VILLAGE_SUFFIXES, county_code_of
 from kg.types import (
     DIVISION_CLASSES,
     Entity,
@@ -143,12 +143,12 @@ def document_keys(mentions: tuple[Mention, ...], relations: tuple[RelationMentio
 
 
 def _county(m: Mention) -> str | None:
-    """The county code of a division mention: its own, or the one its township's or
-    village's key begins with (places.py); None above county level."""
+    """The county code of a division mention: its own, or its township's or village's
+    county's; None above county level."""
     if m.label == "County":
         return m.key
     if m.label in ("Township", "Village") and m.key:
-        return m.key.split("-")[0]
+        return county_code_of(m.key)
     return None
 
 

@@ -233,7 +233,7 @@ def _counties_of(entities, edges) -> dict[str, list[str]]:
         first = {s for s, _ in into[county]} | implemented[county]
         # The second step never goes back through implements: other counties run the same programmes.
         second = {s for node in first for s, rel in into[node] if rel != "implements"}
-        for node in {county} | neighbours[county] | first | second:
+        for node in {county} | neighbours[county] | second:  # the first step: neighbours
             counties[node].append(str(county))
     return counties
 
