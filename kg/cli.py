@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from kg.errors import KgError
 from kg.load import MAX_BYTES
@@ -193,5 +195,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run() -> NoReturn:
+    """The ``kg`` command: ``main``, then exit without tearing the interpreter down.
+
+    Every output is written and closed by then (files atomically, the on-disk store closed).
+    What is left is freeing the objects a build made, one by one: 1.2 s after a two-job and
+    1.7 s after a one-job build of 10 MB of articles (benchmarks/README.md), as long as an
+    eighth of the build, for nothing.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

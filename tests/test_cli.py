@@ -86,3 +86,24 @@ def test_cli_build_of_a_large_corpus_keeps_the_graph_on_disk_by_default(tmp_path
     capsys.readouterr()
     assert main(["query", str(tmp_path / "large" / ".store"), "SELECT ?name WHERE { ?p a <https://w3id.org/countykg/ontology#Project> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name }", "-f", "csv"]) == 0
     assert "木耳" in capsys.readouterr().out  # the store a build left there is refreshed, not left stale
+
+
+def test_cli_command_exits_with_its_code_and_leaves_output_and_store_whole(tmp_path, capsys):
+    # The `kg` command ends with os._exit (no interpreter teardown): what it printed into a
+    # pipe (block-buffered) and the on-disk store must still all be there.
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    out, store = tmp_path / "out", tmp_path / "store"
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(tmp_path / "in"), "--out", str(out), "--store", str(store)],
+                          capture_output=True, text=True, encoding="utf-8", env=buffered)
+    assert done.returncode == 3, done.stderr
+    assert "empty.txt: the file is empty" in done.stderr
+    assert "documents: 1  (skipped: 1)" in done.stdout and "seconds:" in done.stdout
+    assert main(["query", str(store), "SELECT ?name WHERE { ?e a <https://w3id.org/countykg/ontology#Enterprise> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name }", "-f", "csv"]) == 0
+    assert "交口县天麟农业发展有限公司" in capsys.readouterr().out
