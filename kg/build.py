@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import tempfile
 import time
 from array import array
 from collections import Counter
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Graph
 
@@ -115,6 +117,17 @@ def _rare_collections(first_generation: int = 10_000):
         gc.set_threshold(*thresholds)
 
 
+@contextmanager
+def _scratch_file(folder: str | Path | None) -> Iterator[BinaryIO | None]:
+    """A temporary file in ``folder`` (None: no file), removed afterwards, also on error."""
+    if folder is None:
+        yield None
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".kg.", suffix=".nt.tmp") as file:
+        yield file
+
+
 @_rare_collections()
 def build(
     paths: Iterable[str | Path],
@@ -150,67 +163,70 @@ def build(
     skipped: list[InputError] = []
     keys: dict[str, str] = {}  # doc_id -> cache key of the text it was read from
 
-    # Each document's RDF goes to the graph as it comes; only what corpus-level resolution
-    # needs is kept, so memory does not grow with the text of the corpus.
-    graph = new_graph(store_dir)
-    loader = rdf.GraphLoader(graph, on_disk=store_dir is not None)
-    extractions: list[Extraction] = []
+    # A build on disk also keeps a copy of the N-Triples it loads, to write the graph files
+    # from (export.write_graph says why); the copy is removed when the build ends.
+    with _scratch_file(out_dir if store_dir is not None else None) as copy:
+        # Each document's RDF goes to the graph as it comes; only what corpus-level resolution
+        # needs is kept, so memory does not grow with the text of the corpus.
+        graph = new_graph(store_dir)
+        loader = rdf.GraphLoader(graph, on_disk=store_dir is not None, copy_to=copy)
+        extractions: list[Extraction] = []
 
-    def take(extraction: Extraction) -> None:
-        loader.add(extraction.triples)
-        extractions.append(replace(extraction, triples=b""))  # resolution needs the mentions only
+        def take(extraction: Extraction) -> None:
+            loader.add(extraction.triples)
+            extractions.append(replace(extraction, triples=b""))  # resolution needs the mentions only
 
-    def articles() -> Iterator[Article]:
-        """Readable articles that the cache does not already hold."""
-        items = iter_texts(files, max_bytes=max_bytes)
-        for path, text in progress(items) if progress else items:
-            if isinstance(text, InputError):
-                skipped.append(text)
-                continue
-            if cache is None:
-                yield Article(path.name, text)
-                continue
-            keys[path.stem] = cache.key(path.name, text)
-            hit = cache.get(keys[path.stem])
-            if hit is not None and hit.document.doc_id == path.stem and hit.triples:
-                take(hit)
-            else:
-                yield Article(path.name, text)
+        def articles() -> Iterator[Article]:
+            """Readable articles that the cache does not already hold."""
+            items = iter_texts(files, max_bytes=max_bytes)
+            for path, text in progress(items) if progress else items:
+                if isinstance(text, InputError):
+                    skipped.append(text)
+                    continue
+                if cache is None:
+                    yield Article(path.name, text)
+                    continue
+                keys[path.stem] = cache.key(path.name, text)
+                hit = cache.get(keys[path.stem])
+                if hit is not None and hit.document.doc_id == path.stem and hit.triples:
+                    take(hit)
+                else:
+                    yield Article(path.name, text)
 
-    if engine == "dask":
-        from kg.engines import extract_with_dask
+        if engine == "dask":
+            from kg.engines import extract_with_dask
 
-        fresh = extract_with_dask(articles(), scheduler=dask_scheduler)
-    elif jobs > 1:
-        from kg.engines import extract_in_processes
+            fresh = extract_with_dask(articles(), scheduler=dask_scheduler)
+        elif jobs > 1:
+            from kg.engines import extract_in_processes
 
-        fresh = extract_in_processes(articles(), jobs)
-    else:
-        fresh = extract(articles())
-    for extraction in fresh:
-        if cache:
-            cache.put(keys[extraction.document.doc_id], extraction)
-        take(extraction)
-    if not extractions:
-        raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
-    loader.send()  # the last documents load while the entities are named (0.3 s at 10 MB)
-    kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
-    for text in rdf.entity_triples(kb):
-        loader.add(text.encode("utf-8"))
-    loader.flush()
-    result = BuildResult(kb, graph, skipped)
-    if out_dir is not None:
-        out = Path(out_dir)
-        # Oxigraph writes the graph files without holding Python's lock: the explorer is
-        # drawn meanwhile (at 10 MB in memory 1.1 and 1.5 s; at 100 MB the Turtle from disk
-        # takes most of the build's last three minutes, the explorer 20 s).
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            files = [writer.submit(export.write_graph, graph, out, fmt) for fmt in dict.fromkeys(("ttl", *formats))]
-            page = visualize.to_html(graph, heading="countykg")
-            result.outputs += [f.result() for f in files]
-        result.outputs.append(export.write_atomic(out / "graph.html", page))
-        if html_per_county:
-            for code, page in sorted(visualize.county_pages(graph).items()):
-                result.outputs.append(export.write_atomic(out / "counties" / f"{code}.html", page))
+            fresh = extract_in_processes(articles(), jobs)
+        else:
+            fresh = extract(articles())
+        for extraction in fresh:
+            if cache:
+                cache.put(keys[extraction.document.doc_id], extraction)
+            take(extraction)
+        if not extractions:
+            raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
+        loader.send()  # the last documents load while the entities are named (0.3 s at 10 MB)
+        kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
+        for text in rdf.entity_triples(kb):
+            loader.add(text.encode("utf-8"))
+        loader.flush()
+        result = BuildResult(kb, graph, skipped)
+        if out_dir is not None:
+            out = Path(out_dir)
+            # Oxigraph writes the graph files without holding Python's lock: the explorer is
+            # drawn meanwhile (at 10 MB in memory 1.1 and 1.5 s; at 100 MB on disk the Turtle
+            # 14 s in its own process, the explorer 20 s).
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                files = [writer.submit(export.write_graph, graph, out, fmt, ntriples=Path(copy.name) if copy else None) for fmt in dict.fromkeys(("ttl", *formats))]
+                page = visualize.to_html(graph, heading="countykg")
+                result.outputs += [f.result() for f in files]
+            result.outputs.append(export.write_atomic(out / "graph.html", page))
+            if html_per_county:
+                for code, page in sorted(visualize.county_pages(graph).items()):
+                    result.outputs.append(export.write_atomic(out / "counties" / f"{code}.html", page))
     result.seconds = time.perf_counter() - started
     return result

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import BinaryIO
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
@@ -180,8 +181,9 @@ class GraphLoader:
     ours: IRIs from ASCII keys, literals escaped by ``_zh``/``_str``; 40% faster). The batch
     size bounds the memory the text takes."""
 
-    def __init__(self, graph: Graph, batch_bytes: int = 25_000_000, *, on_disk: bool = False):
+    def __init__(self, graph: Graph, batch_bytes: int = 25_000_000, *, on_disk: bool = False, copy_to: BinaryIO | None = None):
         self.graph, self.batch_bytes, self.on_disk = graph, batch_bytes, on_disk
+        self.copy_to = copy_to  # a file that gets every batch too (export.write_copy converts it)
         self.store = oxigraph_of(graph)
         self.pending: list[bytes] = []
         self.size = 0
@@ -202,6 +204,8 @@ class GraphLoader:
         if self.loading is not None:
             self.loading.result()
             self.loading = None
+        if self.copy_to is not None:
+            self.copy_to.flush()
 
     def send(self) -> None:
         """Start loading everything added so far; return without waiting for it."""
@@ -209,6 +213,8 @@ class GraphLoader:
             return
         data = b"".join(self.pending)
         self.pending, self.size = [], 0
+        if self.copy_to is not None:
+            self.copy_to.write(data)
         if self.store is None:
             self.graph.parse(data=data.decode("utf-8"), format="nt")
             return

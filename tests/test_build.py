@@ -95,3 +95,22 @@ def test_build_leaves_the_garbage_collector_as_it_found_it(seeds_dir, tmp_path):
     with pytest.raises(InputError):
         build([tmp_path / "no-such-folder"])
     assert gc.get_threshold() == before
+
+
+def test_build_on_disk_writes_the_same_graph_files_as_in_memory(seeds_dir, tmp_path):
+    # On disk the files are converted from a copy of the loaded N-Triples, not dumped from
+    # the store: the same triples, and the copy gone afterwards.
+    import pyoxigraph as ox
+
+    build([seeds_dir], tmp_path / "memory", formats=("ttl", "nt"))
+    build([seeds_dir], tmp_path / "disk", formats=("ttl", "nt"), store_dir=tmp_path / "store")
+
+    def triples(path, fmt):
+        return {str(t) for t in ox.parse(path=str(path), format=fmt)}
+
+    for name, fmt in (("kg.ttl", ox.RdfFormat.TURTLE), ("kg.nt", ox.RdfFormat.N_TRIPLES)):
+        expected = triples(tmp_path / "memory" / name, fmt)
+        assert len(expected) > 10_000
+        assert triples(tmp_path / "disk" / name, fmt) == expected, name
+    assert "@prefix ckg:" in (tmp_path / "disk" / "kg.ttl").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == ["graph.html", "kg.nt", "kg.ttl"]
