@@ -49,6 +49,9 @@ def extract_in_processes(articles: Iterable[Article], jobs: int) -> Iterator[Ext
     Articles stream through the pool; results come back as they are done (resolution does
     not depend on their order).
     """
+    from kg.places import gazetteer
+
+    gazetteer()  # loaded before the fork: the workers share it, and naming needs it here after them
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:
         yield from pool.imap_unordered(_extract_one, articles, chunksize=4)
