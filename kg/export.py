@@ -88,24 +88,36 @@ def write_graph(graph: Graph, out_dir: str | Path, fmt: str, *, ntriples: Path |
     Python's lock from the explorer drawn meanwhile."""
     path = Path(out_dir) / FORMATS[fmt]
     if ntriples is not None and fmt in OXIGRAPH_FORMATS:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # spawn, not fork: the build's process has Oxigraph's and the loader's threads running.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as converter:
-            prefixes = _prefixes(graph)
-            return write_atomic(path, lambda tmp: converter.submit(_convert, str(ntriples), str(tmp), fmt, prefixes).result())
+        return write_atomic(path, lambda tmp: _convert(ntriples, tmp, fmt, _prefixes(graph)))
     inner = _oxigraph_writer(graph, fmt)
     if inner is not None:
         return write_atomic(path, lambda tmp: _dump(graph, inner, fmt, str(tmp)))
     return write_atomic(path, serialize(graph, fmt))
 
 
-def _convert(source: str, target: str, fmt: str, prefixes: dict[str, str]) -> None:
-    import pyoxigraph as ox
+def _convert(source: Path, target: Path, fmt: str, prefixes: dict[str, str]) -> None:
+    """Convert N-Triples to ``fmt`` in a fresh Python process: a plain subprocess, as a
+    multiprocessing child would run the caller's main script again."""
+    import json
+    import subprocess
+    import sys
 
-    triples = ox.parse(path=source, format=ox.RdfFormat.N_TRIPLES, lenient=True)  # our own text, see rdf.GraphLoader
-    ox.serialize(triples, target, getattr(ox.RdfFormat, OXIGRAPH_FORMATS[fmt]), prefixes=prefixes)
+    done = subprocess.run(
+        [sys.executable, "-c", _CONVERT, str(source), str(target), OXIGRAPH_FORMATS[fmt], json.dumps(prefixes)],
+        capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        raise OSError(f"{target}: converting the graph failed: {done.stderr.strip()[-500:]}")
+
+
+# The N-Triples are the build's own text: parsed leniently, as rdf.GraphLoader loads them.
+_CONVERT = """
+import json, sys
+import pyoxigraph as ox
+source, target, fmt, prefixes = sys.argv[1:]
+triples = ox.parse(path=source, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+ox.serialize(triples, target, getattr(ox.RdfFormat, fmt), prefixes=json.loads(prefixes))
+"""
 
 
 def _oxigraph_writer(graph: Graph, fmt: str):

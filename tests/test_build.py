@@ -114,3 +114,18 @@ def test_build_on_disk_writes_the_same_graph_files_as_in_memory(seeds_dir, tmp_p
         assert triples(tmp_path / "disk" / name, fmt) == expected, name
     assert "@prefix ckg:" in (tmp_path / "disk" / "kg.ttl").read_text(encoding="utf-8")
     assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == ["graph.html", "kg.nt", "kg.ttl"]
+
+
+def test_a_failed_conversion_says_so_and_keeps_the_previous_file(tmp_path):
+    import pytest
+    from rdflib import Graph
+
+    from kg.export import write_graph
+
+    (tmp_path / "kg.ttl").write_text("# the previous graph\n", encoding="utf-8")
+    broken = tmp_path / "broken.nt"
+    broken.write_bytes(b"<a> <b> this is not N-Triples\n")
+    with pytest.raises(OSError, match="converting the graph failed"):
+        write_graph(Graph(), tmp_path, "ttl", ntriples=broken)
+    assert (tmp_path / "kg.ttl").read_text(encoding="utf-8") == "# the previous graph\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.nt", "kg.ttl"]  # no temporary file left
