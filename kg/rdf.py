@@ -183,7 +183,7 @@ class GraphLoader:
 
     def __init__(self, graph: Graph, batch_bytes: int = 25_000_000, *, on_disk: bool = False, copy_to: BinaryIO | None = None):
         self.graph, self.batch_bytes, self.on_disk = graph, batch_bytes, on_disk
-        self.copy_to = copy_to  # a file that gets every batch too (export.write_copy converts it)
+        self.copy_to = copy_to  # a file that gets every batch too (a build on disk writes its files from it)
         self.store = oxigraph_of(graph)
         self.pending: list[bytes] = []
         self.size = 0
