@@ -118,6 +118,20 @@ def _rare_collections(first_generation: int = 10_000):
 
 
 @contextmanager
+def _no_collections():
+    """No cycle collection at all while the entities are named: that step makes hundreds of
+    thousands of objects and no reference cycles, and the collector walking every mention
+    again cost a third of its time (30 MB of articles: 2.6 -> 1.7 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
 def _scratch_file(folder: str | Path | None) -> Iterator[BinaryIO | None]:
     """A temporary file in ``folder`` (None: no file), removed afterwards, also on error."""
     if folder is None:
@@ -210,7 +224,8 @@ def build(
         if not extractions:
             raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
         loader.send()  # the last documents load while the entities are named (0.3 s at 10 MB)
-        kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
+        with _no_collections():
+            kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
         for text in rdf.entity_triples(kb):
             loader.add(text.encode("utf-8"))
         loader.flush()

@@ -91,10 +91,29 @@ def test_build_leaves_the_garbage_collector_as_it_found_it(seeds_dir, tmp_path):
 
     before = gc.get_threshold()
     build([seeds_dir / "001_5ae1a31e4ae869b6.txt"], tmp_path / "out")
-    assert gc.get_threshold() == before
+    assert gc.get_threshold() == before and gc.isenabled()
     with pytest.raises(InputError):
         build([tmp_path / "no-such-folder"])
-    assert gc.get_threshold() == before
+    assert gc.get_threshold() == before and gc.isenabled()
+
+
+def test_build_turns_the_garbage_collector_back_on_when_naming_fails(seeds_dir, tmp_path, monkeypatch):
+    # Naming the entities runs without cycle collection; the collector is on again after it,
+    # also when it fails.
+    import gc
+
+    import pytest
+
+    import kg.build
+
+    def failing_resolve(*args):
+        assert not gc.isenabled()
+        raise RuntimeError("naming failed")
+
+    monkeypatch.setattr(kg.build, "resolve", failing_resolve)
+    with pytest.raises(RuntimeError, match="naming failed"):
+        build([seeds_dir / "001_5ae1a31e4ae869b6.txt"], tmp_path / "out")
+    assert gc.isenabled()
 
 
 def test_build_on_disk_writes_the_same_graph_files_as_in_memory(seeds_dir, tmp_path):
