@@ -74,7 +74,7 @@ def write_graph(graph: Graph, out_dir: str | Path, fmt: str, *, ntriples: Path |
     """Write the graph in format ``fmt`` (ttl, nt, jsonld, graphml) into ``out_dir``, atomically.
 
     Oxigraph streams its formats straight into the file: the Turtle of a 100 MB corpus is
-    some 500 MB, which need not be in memory at once. It is given the file's path, not a
+    some 800 MB, which need not be in memory at once. It is given the file's path, not a
     Python file object, so that it writes without taking Python's lock for every chunk:
     through a file object, beside a busy Python thread, a 10 MB corpus's Turtle took 100 s
     instead of 1 s.
