@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import tempfile
 import time
 from array import array
 from collections import Counter
@@ -22,6 +21,7 @@ from kg.cache import ExtractionCache
 from kg.errors import InputError
 from kg.facts import find_facts
 from kg.load import MAX_BYTES, find_articles, iter_texts
+from kg.names import short_hash
 from kg.normalize import normalize
 from kg.places import gazetteer
 from kg.relations import find_relations
@@ -132,14 +132,27 @@ def _no_collections():
 
 
 @contextmanager
-def _scratch_file(folder: str | Path | None) -> Iterator[BinaryIO | None]:
-    """A temporary file in ``folder`` (None: no file), removed afterwards, also on error."""
-    if folder is None:
+def _scratch_file(path: Path | None) -> Iterator[BinaryIO | None]:
+    """The file ``path`` (None: no file), emptied first and removed afterwards, also on error."""
+    if path is None:
         yield None
         return
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".kg.", suffix=".nt.tmp") as file:
-        yield file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "wb") as file:
+            yield file
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _copy_path(out_dir: str | Path | None, store_dir: str | Path | None) -> Path | None:
+    """Where a build on disk keeps the copy of the N-Triples it loads: in ``out_dir``, named
+    after the store. The store's lock keeps any other build away from that name while this
+    one runs, and the next build on the store overwrites what a killed one left (some 2 GB
+    at 100 MB of articles)."""
+    if out_dir is None or store_dir is None:
+        return None
+    return Path(out_dir) / f".kg.{short_hash(str(Path(store_dir).resolve()), size=8)}.nt.tmp"
 
 
 @_rare_collections()
@@ -177,12 +190,12 @@ def build(
     skipped: list[InputError] = []
     keys: dict[str, str] = {}  # doc_id -> cache key of the text it was read from
 
-    # A build on disk also keeps a copy of the N-Triples it loads, to write the graph files
-    # from (export.write_graph says why); the copy is removed when the build ends.
-    with _scratch_file(out_dir if store_dir is not None else None) as copy:
-        # Each document's RDF goes to the graph as it comes; only what corpus-level resolution
-        # needs is kept, so memory does not grow with the text of the corpus.
-        graph = new_graph(store_dir)
+    # Each document's RDF goes to the graph as it comes; only what corpus-level resolution
+    # needs is kept, so memory does not grow with the text of the corpus. A build on disk also
+    # keeps a copy of the N-Triples it loads, to write the graph files from (export.write_graph
+    # says why), opened once the store is ours and removed when the build ends.
+    graph = new_graph(store_dir)
+    with _scratch_file(_copy_path(out_dir, store_dir)) as copy:
         loader = rdf.GraphLoader(graph, on_disk=store_dir is not None, copy_to=copy)
         extractions: list[Extraction] = []
 
@@ -231,7 +244,7 @@ def build(
         loader.flush()
         result = BuildResult(kb, graph, skipped)
         if out_dir is not None:
-            result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, Path(copy.name) if copy else None)
+            result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, _copy_path(out_dir, store_dir))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -118,10 +118,16 @@ def test_build_turns_the_garbage_collector_back_on_when_naming_fails(seeds_dir, 
 
 def test_build_on_disk_writes_the_same_graph_files_as_in_memory(seeds_dir, tmp_path):
     # On disk the files are converted from a copy of the loaded N-Triples, not dumped from
-    # the store: the same triples, and the copy gone afterwards.
+    # the store: the same triples, and the copy gone afterwards (also one a killed build left).
     import pyoxigraph as ox
 
+    from kg.build import _copy_path
+
     build([seeds_dir], tmp_path / "memory", formats=("ttl", "nt"))
+    # What a killed build left: the next build on that store overwrites it and removes it.
+    left = _copy_path(tmp_path / "disk", tmp_path / "store")
+    left.parent.mkdir()
+    left.write_bytes(b"<a> <b> half a triple")
     build([seeds_dir], tmp_path / "disk", formats=("ttl", "nt"), store_dir=tmp_path / "store")
 
     def triples(path, fmt):
