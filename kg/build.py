@@ -104,29 +104,25 @@ def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
 
 
 @contextmanager
-def _rare_collections(first_generation: int = 10_000):
-    """Python's cycle collector runs less often during a build (every 10,000 allocations
-    instead of 700). A build makes millions of small objects that live to its end (mentions,
-    candidates, spans); the collector kept walking them (1 of 13 s of extraction at 10 MB,
-    half of resolution) and found almost no cyclic garbage: peak memory measured unchanged."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(first_generation, *thresholds[1:])
+def _cycle_collection(every: int | None):
+    """Python's cycle collector during one phase: its youngest objects collected every
+    ``every`` allocations instead of 700, or (None) not at all; as it was afterwards, also
+    on error.
+
+    A build makes millions of small objects that live to its end (mentions, candidates,
+    spans): the collector kept walking them (1 of 13 s of extraction at 10 MB) and found
+    almost no cyclic garbage, so a build collects every 10,000 (peak memory measured
+    unchanged). Naming the entities makes many objects and no cycles at all, so it runs
+    without the collector (30 MB of articles: naming 2.6 -> 1.7 s)."""
+    thresholds, enabled = gc.get_threshold(), gc.isenabled()
+    if every is None:
+        gc.disable()
+    else:
+        gc.set_threshold(every, *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-
-
-@contextmanager
-def _no_collections():
-    """No cycle collection at all while the entities are named: that step makes hundreds of
-    thousands of objects and no reference cycles, and the collector walking every mention
-    again cost a third of its time (30 MB of articles: 2.6 -> 1.7 s)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
         if enabled:
             gc.enable()
 
@@ -155,7 +151,7 @@ def _copy_path(out_dir: str | Path | None, store_dir: str | Path | None) -> Path
     return Path(out_dir) / f".kg.{short_hash(str(Path(store_dir).resolve()), size=8)}.nt.tmp"
 
 
-@_rare_collections()
+@_cycle_collection(every=10_000)
 def build(
     paths: Iterable[str | Path],
     out_dir: str | Path | None = None,
@@ -237,7 +233,7 @@ def build(
         if not extractions:
             raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
         loader.send()  # the last documents load while the entities are named (0.3 s at 10 MB)
-        with _no_collections():
+        with _cycle_collection(every=None):
             kb = resolve(extractions, {k: d.name for k, d in gazetteer().by_key.items()})
         for text in rdf.entity_triples(kb):
             loader.add(text.encode("utf-8"))
