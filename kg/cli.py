@@ -193,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KgError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # the disk is full, a folder cannot be written …: said, not traced
+        print(f"kg: error: {error}", file=sys.stderr)
+        return 1
 
 
 def run() -> NoReturn:

@@ -56,6 +56,25 @@ def test_cli_interrupted_write_leaves_the_previous_graph_whole(tmp_path, monkeyp
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []  # no half-written file
 
 
+def test_cli_says_a_failed_write_in_one_line_and_keeps_the_previous_graph(tmp_path, monkeypatch, capsys):
+    import kg.export
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    before = (tmp_path / "out" / "kg.ttl").read_bytes()
+    capsys.readouterr()
+
+    def disk_full(graph, inner, fmt, output=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.export, "_dump", disk_full)
+    assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kg: error:") and "No space left on device" in err and "Traceback" not in err
+    assert (tmp_path / "out" / "kg.ttl").read_bytes() == before
+
+
 def test_cli_help_works_for_every_command(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["build", "--help"])
