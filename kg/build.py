@@ -191,7 +191,8 @@ def build(
     # keeps a copy of the N-Triples it loads, to write the graph files from (export.write_graph
     # says why), opened once the store is ours and removed when the build ends.
     graph = new_graph(store_dir)
-    with _scratch_file(_copy_path(out_dir, store_dir)) as copy:
+    copy_path = _copy_path(out_dir, store_dir)
+    with _scratch_file(copy_path) as copy:
         loader = rdf.GraphLoader(graph, on_disk=store_dir is not None, copy_to=copy)
         extractions: list[Extraction] = []
 
@@ -240,7 +241,7 @@ def build(
         loader.flush()
         result = BuildResult(kb, graph, skipped)
         if out_dir is not None:
-            result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, _copy_path(out_dir, store_dir))
+            result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, copy_path)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -249,8 +250,8 @@ def _write_files(graph: Graph, out: Path, formats: Iterable[str], html_per_count
     """The graph files, the explorer page and the per-county pages; ``ntriples``, a copy of
     the graph as N-Triples, is what the graph files are converted from (export.write_graph)."""
     # Oxigraph writes the graph files without holding Python's lock: the explorer is drawn
-    # meanwhile (at 10 MB in memory 1.1 and 1.5 s; at 100 MB on disk the Turtle 14 s in its
-    # own process, the explorer 20 s).
+    # meanwhile (at 10 MB in memory 1.1 and 1.3 s; at 100 MB on disk the Turtle 16 s in its
+    # own process, the explorer 12.5 s).
     with ThreadPoolExecutor(max_workers=1) as writer:
         files = [writer.submit(export.write_graph, graph, out, fmt, ntriples=ntriples) for fmt in dict.fromkeys(("ttl", *formats))]
         page = visualize.to_html(graph, heading="countykg")

@@ -121,9 +121,8 @@ def document_triples(extraction: Extraction) -> bytes:
     sentence_literals: dict[int, str] = {}  # a sentence is quoted by each of its mentions
 
     def evidence(node: str, kind: str, start: int, end: int, sentence: int, rule: str) -> str:
-        if node in described:
+        if not _first(described, node):
             return ""
-        described.add(node)
         if sentence not in sentence_literals:
             sentence_literals[sentence] = _zh(sentences[sentence].text)
         raw_start, raw_end = doc.raw_span(start, end)
@@ -248,12 +247,19 @@ def oxigraph_of(graph: Graph):
 STATEMENT, SUBJECT, PREDICATE, OBJECT = _i(RDF.Statement), _i(RDF.subject), _i(RDF.predicate), _i(RDF.object)
 
 
+def _first(described: set[str], node: str) -> bool:
+    """True the first time ``node`` is met in a document, which then counts it described."""
+    if node in described:
+        return False
+    described.add(node)
+    return True
+
+
 def _statement(out: list[str], described: set[str], subject: str, predicate: str, value: str, evidence: str | None = None) -> str:
     """Add a plain triple and its reification (an rdf:Statement, unless ``described``
     already holds it), derived from ``evidence``; return the statement's node."""
     node = f"<{_ID}statement/{short_hash(subject[1:-1], predicate[1:-1], _n3_value(value), size=8)}>"
-    if node not in described:
-        described.add(node)
+    if _first(described, node):
         out.append(
             f"{subject} {predicate} {value} .\n"
             f"{node} {A} {STATEMENT} .\n"
@@ -287,7 +293,7 @@ def _fact(out: list[str], described: set[str], subject: str, fact: Fact, doc_id:
     out.append(evidence(source, _CKG["Evidence"], fact.start, fact.end, fact.sentence, fact.rule))
     if fact.property in _VALUE_NODES:
         path, kind, unit_property, unit = _VALUE_NODES[fact.property]
-        node = _i(ID[f"{path}/{ident}"])
+        node = f"<{_ID}{path}/{ident}>"
         out.append(
             f"{subject} {_i(CKG[fact.property])} {node} .\n"
             f"{node} {A} {_i(kind)} .\n"
@@ -304,8 +310,8 @@ def _fact(out: list[str], described: set[str], subject: str, fact: Fact, doc_id:
         _statement(out, described, subject, _i(CKG.status), status, source)
         _concept(out, described, status, CKG.ProjectStatus, next(s for s in default_fact_rules().statuses if s.id == fact.value))
     elif fact.property == "statistic":
-        observation = _i(ID[f"observation/{ident}"])
-        indicator = _i(ID[f"indicator/{fact.indicator}"])
+        observation = f"<{_ID}observation/{ident}>"
+        indicator = f"<{_ID}indicator/{fact.indicator}>"
         dataset = _i(STATISTICS)
         out.append(
             f"{dataset} {A} {_i(QB.DataSet)} .\n"
@@ -324,9 +330,8 @@ def _fact(out: list[str], described: set[str], subject: str, fact: Fact, doc_id:
 
 
 def _concept(out: list[str], described: set[str], node: str, kind: URIRef, term) -> None:
-    if node in described:
+    if not _first(described, node):
         return
-    described.add(node)
     out.append(
         f"{node} {A} {_i(kind)} .\n"
         f"{node} {A} {_i(SKOS.Concept)} .\n"

@@ -159,9 +159,8 @@ def _entities(graph: Graph) -> dict[str, dict]:
     (a disk store hands back each string separately)."""
     entities: dict[str, dict] = {}
     for cls in ENTITY_CLASSES:
-        kind = {"cls": cls}
         for (node,) in _select(graph, f"SELECT ?node WHERE {{ ?node a ckg:{cls} }}"):
-            entities[node] = dict(kind)
+            entities[node] = {"cls": cls}
     return entities
 
 
