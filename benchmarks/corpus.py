@@ -46,13 +46,10 @@ COUNTIES = sorted(d.key for d in gazetteer().by_key.values() if d.level == "Coun
 
 def home(text: str) -> Division:
     """The county an article is about: the county-level division it names most often."""
-    places = gazetteer()
-    counties = {d for d in places.by_key.values() if d.level == "County" and d.code and d.name.endswith("县")}
-
     def times(d: Division) -> int:
         return text.count(d.name) + (text.count(d.short) if d.short else 0)
 
-    return max(counties, key=lambda d: (times(d), d.key))
+    return max((gazetteer().by_key[key] for key in COUNTIES), key=lambda d: (times(d), d.key))
 
 
 def relocate(text: str, county: Division, rng: random.Random) -> str:
