@@ -46,6 +46,10 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.txt")):
 CORES: set[int] | None = None  # the CPUs child processes may use (--cores), None for all
 
 
+def _first_cpus(n: int) -> set[int]:
+    return set(sorted(os.sched_getaffinity(0))[:n])
+
+
 def _pin(cpus: set[int] | None = None):
     """What a child process runs first: keep to ``cpus`` (default: --cores)."""
     def pin() -> None:
@@ -94,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     global CORES
     if args.cores:
-        CORES = set(sorted(os.sched_getaffinity(0))[: args.cores])
+        CORES = _first_cpus(args.cores)
     python = sys.executable
     from kg.query import load_store, read_query, run
 
@@ -118,7 +122,7 @@ def main() -> None:
             for _ in range(args.runs):
                 build_times.append(fresh_build(build))
                 if args.against_one_core:
-                    one_core_times.append(fresh_build(one_core, {min(os.sched_getaffinity(0))}))
+                    one_core_times.append(fresh_build(one_core, _first_cpus(1)))
             jieba_times = [timed(jieba) for _ in range(args.runs)]
             shutil.rmtree(store_dir, ignore_errors=True)
             rss = peak_rss(build)
