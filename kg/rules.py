@@ -110,7 +110,10 @@ class EntityRule:
 class RuleSet:
     rules: tuple[EntityRule, ...]
     lexicons: dict[str, frozenset[str]] = field(repr=False)
-    boundaries: dict[tuple[str, ...], re.Pattern[str]] = field(repr=False, default_factory=dict)
+    # One compiled alternation (longest word first) per group of lexicons a rule names in
+    # trim_left, specific_of, strip_leading or reject_containing: a scan of the text in C
+    # instead of a loop over the words in Python.
+    alternations: dict[tuple[str, ...], re.Pattern[str]] = field(repr=False, default_factory=dict)
 
     def words(self) -> set[str]:
         """Vocabulary for the segmenter's dictionary: every lexicon entry of two or more characters."""
@@ -150,7 +153,7 @@ class RuleSet:
         core_start, core_end = match.span("core") if "core" in rule.regex.groupindex else (start, end)
         if rule.trim_left:
             name_end = core_end if rule.span == "core" else end
-            cut = _boundary(self.boundaries[rule.trim_left], text, start, core_end, name_end, rule.trim_keep)
+            cut = _boundary(self.alternations[rule.trim_left], text, start, core_end, name_end, rule.trim_keep)
             start, core_start = max(start, cut), max(core_start, cut)
         start = self._strip(rule, text, start, core_end)
         core_start = max(core_start, start)
@@ -180,26 +183,28 @@ class RuleSet:
 
     def _strip(self, rule: EntityRule, text: str, start: int, end: int) -> int:
         """``start`` moved past the leading function words of ``rule.strip_leading``."""
-        words = sorted((w for name in rule.strip_leading for w in self.lexicons[name]), key=len, reverse=True)
-        while start < end and (word := next((w for w in words if text.startswith(w, start)), None)):
-            start += len(word)
+        if not rule.strip_leading:
+            return start
+        leading = self.alternations[rule.strip_leading]
+        while start < end and (word := leading.match(text, start)):
+            start = word.end()
         return start
 
     def _starts_name(self, rule: EntityRule, text: str, start: int) -> bool:
         """Whether a name may start at ``start``: after punctuation or a boundary word."""
         if start == 0 or not _is_cjk(text[start - 1]):
             return True
-        pattern = self.boundaries.get(rule.trim_left)
+        pattern = self.alternations.get(rule.trim_left)
         return bool(pattern) and any(m.end() == start for m in pattern.finditer(text, max(0, start - 6), start))
 
     def _acceptable(self, rule: EntityRule, core: str) -> bool:
         if len(core) < rule.core_min or any(core in self.lexicons[name] for name in rule.reject):
             return False
-        if any(word in core for name in rule.reject_containing for word in self.lexicons[name]):
+        if rule.reject_containing and self.alternations[rule.reject_containing].search(core):
             return False
         if rule.reject_pattern and rule.reject_pattern.search(core):
             return False
-        if rule.specific_min and len(self.boundaries[rule.specific_of].sub("", core)) < rule.specific_min:
+        if rule.specific_min and len(self.alternations[rule.specific_of].sub("", core)) < rule.specific_min:
             return False
         return True
 
@@ -212,7 +217,7 @@ class RuleSet:
             while item_start > 0 and text[item_start - 1] not in "、，,。；;：:！？（）()“”\n":
                 item_start -= 1
             if rule.trim_left:
-                item_start = _boundary(self.boundaries[rule.trim_left], text, item_start, item_end)
+                item_start = _boundary(self.alternations[rule.trim_left], text, item_start, item_end)
             item_start = self._strip(rule, text, item_start, item_end)
             item = text[item_start:item_end]
             if len(item) < max(rule.core_min, 2) or (head and item.endswith(head)):
@@ -270,6 +275,8 @@ def _lexicon(folder: Path, source: str) -> frozenset[str]:
 
 
 def _alternation(entries: frozenset[str]) -> str:
+    if not entries:
+        return "(?!)"  # an empty lexicon matches nothing (not the empty string everywhere)
     # Longest first, so that 有限责任公司 wins over 公司 at the same position.
     return "(?:" + "|".join(re.escape(e) for e in sorted(entries, key=lambda e: (-len(e), e))) + ")"
 
@@ -452,9 +459,10 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         if rule.id in seen:
             raise RuleError(f"{path.name}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
-    groups = {rule.trim_left for rule in rules if rule.trim_left} | {r.specific_of for r in rules if r.specific_min}
-    boundaries = {g: re.compile(_alternation(frozenset().union(*(lexicons[n] for n in g)))) for g in groups}
-    return RuleSet(rules, lexicons, boundaries)
+    groups = {r.specific_of for r in rules if r.specific_min}
+    groups |= {group for r in rules for group in (r.trim_left, r.strip_leading, r.reject_containing) if group}
+    alternations = {g: re.compile(_alternation(frozenset().union(*(lexicons[n] for n in g)))) for g in groups}
+    return RuleSet(rules, lexicons, alternations)
 
 
 @lru_cache(maxsize=4)

@@ -83,6 +83,28 @@ def test_rules_loader_accepts_a_valid_file(tmp_path):
     assert [text for text in ("新建项目",) for c in rules.find(text)] == ["新建项目"]
 
 
+STRIPPING = GOOD.replace(
+    'regex = "{head}"', 'regex = "[\\\\u4e00-\\\\u9fff]{2,8}{head}"\nstrip_leading = ["verbs"]\nreject_containing = ["banned"]'
+).replace('head = "heads.txt"', 'head = "heads.txt"\nverbs = "verbs.txt"\nbanned = "banned.txt"')
+
+
+@pytest.mark.parametrize(
+    "verbs, banned, text, found",
+    [
+        ("推进\n推\n加快\n", "", "推进加快新建项目", ["新建项目"]),  # leading words, longest first, repeatedly
+        ("推进\n", "污水\n", "推进新建污水项目", []),  # a banned word anywhere in the name
+        ("推进\n", "污水\n", "推进新建园区项目", ["新建园区项目"]),
+        ("", "", "推进新建项目", ["推进新建项目"]),  # empty lexicons: nothing stripped, nothing rejected
+    ],
+)
+def test_rules_strip_leading_words_and_reject_names_containing_a_word(tmp_path, verbs, banned, text, found):
+    for name, words in (("heads", "项目\n"), ("verbs", verbs), ("banned", banned)):
+        (tmp_path / f"{name}.txt").write_text(words, encoding="utf-8")
+    (tmp_path / "rules.toml").write_text(STRIPPING, encoding="utf-8")
+    rules = load_rules(tmp_path / "rules.toml")
+    assert [text[c.start : c.end] for c in rules.find(text)] == found
+
+
 def test_rules_anchored_search_finds_exactly_what_a_full_scan_finds(seeds_dir):
     # Rules run only near their head words, for speed; that must change no candidate.
     from kg.normalize import normalize
