@@ -34,7 +34,7 @@ from rdflib.namespace import PROV, QB, SDO
 
 from kg.facts import default_fact_rules
 from kg.names import short_hash
-from kg.resolve import document_keys
+from kg.resolve import keys_of
 from kg.types import (
     ENTITY_CLASSES,
     RELATION_TYPES,
@@ -111,7 +111,7 @@ def document_triples(extraction: Extraction) -> bytes:
     with their evidence, the types of the entities they mention, the relations it states
     and its facts. Entity keys come from ``extraction.keys`` (resolution within the document)."""
     doc, sentences = extraction.document, extraction.sentences
-    keys = extraction.keys or document_keys(extraction.mentions, extraction.relations)
+    keys = keys_of(extraction)
     key_of = {(m.label, m.text): key for m, key in zip(extraction.mentions, keys)}
     doc_iri = _i(document_iri(doc.doc_id))
     out = [f"{doc_iri} {A} {_i(CKG.Document)} .\n{doc_iri} {_i(CKG.sourceFile)} {_str(doc.source_file)} .\n"]

@@ -142,6 +142,12 @@ def document_keys(mentions: tuple[Mention, ...], relations: tuple[RelationMentio
     return tuple(key_of[(m.label, m.text)] for m in mentions)
 
 
+def keys_of(extraction: Extraction) -> tuple[str, ...]:
+    """The Entity.key of each mention of ``extraction``: the keys the pipeline resolved, or
+    (an Extraction made by hand, without them) resolved now."""
+    return extraction.keys or document_keys(extraction.mentions, extraction.relations)
+
+
 def _county(m: Mention) -> str | None:
     """The county code of a division mention: its own, or its township's or village's
     county's; None above county level."""
@@ -172,8 +178,7 @@ def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) ->
     forms: dict[str, set[str]] = defaultdict(set)
     key_of: dict[tuple[str, str, str], str] = {}  # (doc, label, form) -> Entity.key
     for extraction in extractions:
-        keys = extraction.keys or document_keys(extraction.mentions, extraction.relations)
-        for m, key in zip(extraction.mentions, keys):
+        for m, key in zip(extraction.mentions, keys_of(extraction)):
             groups[key].append(m)
             forms[key].update({m.text, *m.aliases} if m.label not in DIVISION_CLASSES else {m.text})
             key_of[(m.doc_id, m.label, m.text)] = key

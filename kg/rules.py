@@ -42,6 +42,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from kg.errors import RuleError
@@ -391,10 +392,11 @@ def _required_words(pattern, before: int, after: int) -> list[_Words]:
 
     items = list(pattern)
     widths = [_parser.SubPattern(pattern.state, [item]).getwidth()[1] for item in items]
+    reach = [0, *accumulate(widths)]  # reach[i]: the most characters items[:i] can match
     found: list[_Words] = []
     run, run_before = "", 0
     for i, (op, arg) in enumerate(items):
-        item_before, item_after = before + sum(widths[:i]), after + sum(widths[i + 1 :])
+        item_before, item_after = before + reach[i], after + reach[-1] - reach[i + 1]
         if op is sre.LITERAL:
             run, run_before = run + chr(arg), run_before if run else item_before
             continue
