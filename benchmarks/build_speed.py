@@ -53,8 +53,8 @@ def _first_cpus(n: int) -> set[int]:
 def _pin(cpus: set[int] | None = None):
     """What a child process runs first: keep to ``cpus`` (default: --cores)."""
     def pin() -> None:
-        if (cpus or CORES) is not None:
-            os.sched_setaffinity(0, cpus or CORES)
+        if (chosen := cpus or CORES) is not None:
+            os.sched_setaffinity(0, chosen)
     return pin
 
 
@@ -107,17 +107,19 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
             files, chars = make_corpus(corpus, size)
-            build = [python, "-m", "kg", "build", str(corpus), "--out", str(out), "--jobs", str(args.jobs), "--no-cache"]
             store_dir = Path(tmp) / "store"
-            if args.store:
-                build += ["--store", str(store_dir)]
+
+            def build_command(jobs: int) -> list[str]:
+                store = ["--store", str(store_dir)] if args.store else []
+                return [python, "-m", "kg", "build", str(corpus), "--out", str(out), "--jobs", str(jobs), "--no-cache", *store]
+
+            build, one_core = build_command(args.jobs), build_command(1)
 
             def fresh_build(command: list[str], cpus: set[int] | None = None) -> float:
                 shutil.rmtree(store_dir, ignore_errors=True)  # each run fills a new store
                 return timed(command, cpus)
 
             jieba = [python, "-c", JIEBA_ONLY, str(corpus)]
-            one_core = [*build[: build.index("--jobs")], "--jobs", "1", *build[build.index("--jobs") + 2 :]]
             build_times, one_core_times = [], []
             for _ in range(args.runs):
                 build_times.append(fresh_build(build))

@@ -190,10 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except KgError as error:
-        print(f"kg: error: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:  # the disk is full, a folder cannot be written …: said, not traced
+    except (KgError, OSError) as error:  # also a full disk, a folder that cannot be written: said, not traced
         print(f"kg: error: {error}", file=sys.stderr)
         return 1
 
