@@ -104,10 +104,18 @@ class Gazetteer:
         """Provinces, prefectures and counties with this full name or short form."""
         return self.by_name.get(name, [])
 
+    def division(self, key: str) -> Division | None:
+        """The division with ``key``. A township's or village's county is parsed now if it was
+        not yet: a process that extracted nothing from that county (a build from the cache,
+        the main process of a build with --jobs) has not parsed it."""
+        if key not in self.by_key and "-" in key:
+            self.below(county_code_of(key))
+        return self.by_key.get(key)
+
     def ancestors(self, key: str) -> list[Division]:
         """The divisions above ``key``, nearest first."""
         chain = []
-        division = self.by_key.get(key)
+        division = self.division(key)
         while division and division.parent:
             division = self.by_key.get(division.parent)
             if division:

@@ -103,7 +103,7 @@ def find_relations(
         if m.key:
             divisions.setdefault(m.key, m)
     for key, child in divisions.items():
-        division = gazetteer.by_key.get(key)
+        division = gazetteer.division(key)
         if division and division.parent in divisions:
             found.append(RelationMention(child, "partOf", divisions[division.parent], "partOf.hierarchy"))
 

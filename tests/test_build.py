@@ -58,6 +58,26 @@ def test_build_reuses_cached_extractions_and_redoes_a_changed_article(seeds_dir,
     assert "石门光伏电站项目" in {e.name for e in third.kb.entities}
 
 
+def test_a_township_named_by_its_short_form_gets_its_official_name_in_every_kind_of_build(tmp_path, monkeypatch):
+    # The official name comes from the gazetteer, whose townships and villages are parsed per
+    # county when extraction first meets that county. A build from the cache, or with --jobs,
+    # extracts nowhere in the calling process: it must still name 双池 双池镇, not by its mention.
+    import kg.places
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("交口县双池建成光伏电站，总投资1亿元。", encoding="utf-8")
+    cache = ExtractionCache(tmp_path / "cache")
+
+    def township(result) -> str:
+        return next(e.name for e in result.kb.entities if e.label == "Township")
+
+    assert township(build([articles], tmp_path / "first", cache=cache)) == "双池镇"
+    fresh = kg.places.Gazetteer(kg.places.gazetteer()._text)  # no county parsed yet
+    monkeypatch.setattr("kg.build.gazetteer", lambda: fresh)
+    assert township(build([articles], tmp_path / "cached", cache=cache)) == "双池镇"
+
+
 def test_build_on_dask_equals_one_process(seeds_dir, tmp_path):
     import pytest
 
