@@ -72,10 +72,15 @@ def test_a_township_named_by_its_short_form_gets_its_official_name_in_every_kind
     def township(result) -> str:
         return next(e.name for e in result.kb.entities if e.label == "Township")
 
+    def gazetteer_that_parsed_no_county() -> None:
+        fresh = kg.places.Gazetteer(kg.places.gazetteer()._text)
+        monkeypatch.setattr("kg.build.gazetteer", lambda: fresh)
+
     assert township(build([articles], tmp_path / "first", cache=cache)) == "双池镇"
-    fresh = kg.places.Gazetteer(kg.places.gazetteer()._text)  # no county parsed yet
-    monkeypatch.setattr("kg.build.gazetteer", lambda: fresh)
+    gazetteer_that_parsed_no_county()
     assert township(build([articles], tmp_path / "cached", cache=cache)) == "双池镇"
+    gazetteer_that_parsed_no_county()  # the workers parse the county, this process does not
+    assert township(build([articles], tmp_path / "two", jobs=2)) == "双池镇"
 
 
 def test_build_on_dask_equals_one_process(seeds_dir, tmp_path):
