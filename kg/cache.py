@@ -1,13 +1,15 @@
 """Extractions cached by content: an unchanged article is not read again.
 
 The key of an article is a digest of its file name, its decoded text and the *extractor
-version*: a digest of the code and rule files that decide what is extracted. Changing one
-article re-extracts that article; changing a rule re-extracts everything.
+version*: a digest of the code and rule files that decide what is extracted, and of the
+versions of the packages that do too. Changing one article re-extracts that article;
+changing a rule, or upgrading one of those packages, re-extracts everything.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import pickle
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +20,17 @@ from kg.types import Extraction
 PACKAGE = Path(__file__).resolve().parent
 
 
+# Packages whose data or behaviour is part of what an article yields: the gazetteer (jionlp),
+# the segmenter and its dictionary (rjieba), the pipeline (spacy), the vocabularies' IRIs
+# written into each article's triples (rdflib), the name matcher (ahocorasick-rs).
+EXTRACTION_PACKAGES = ("jionlp", "rjieba", "spacy", "rdflib", "ahocorasick-rs")
+
+
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     digest = hashlib.sha256()
+    for package in EXTRACTION_PACKAGES:
+        digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
     for path in sorted([*PACKAGE.glob("*.py"), *(PACKAGE / "rules").rglob("*.t*")]):
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())

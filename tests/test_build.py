@@ -179,3 +179,23 @@ def test_a_failed_conversion_says_so_and_keeps_the_previous_file(tmp_path):
         write_graph(Graph(), tmp_path, "ttl", ntriples=broken)
     assert (tmp_path / "kg.ttl").read_text(encoding="utf-8") == "# the previous graph\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.nt", "kg.ttl"]  # no temporary file left
+
+
+def test_the_cache_is_not_reused_after_an_upgrade_of_a_package_extraction_depends_on(tmp_path, monkeypatch):
+    # The gazetteer ships in jionlp, the segmenter's dictionary in rjieba, the vocabularies'
+    # IRIs in rdflib: a newer version may find other divisions or words, or write other
+    # triples, so an extraction cached under the old one must not be taken.
+    import importlib.metadata
+
+    import kg.cache
+
+    cache = ExtractionCache(tmp_path / "cache")
+    before = cache.key("a.txt", "交口县")
+    real = importlib.metadata.version
+    for package in ("jionlp", "rjieba", "spacy", "rdflib"):
+        monkeypatch.setattr(importlib.metadata, "version", lambda name, p=package: "0.0.0" if name == p else real(name))
+        kg.cache.extractor_version.cache_clear()
+        assert cache.key("a.txt", "交口县") != before, package
+    monkeypatch.undo()
+    kg.cache.extractor_version.cache_clear()
+    assert cache.key("a.txt", "交口县") == before
