@@ -52,8 +52,10 @@ class ExtractionCache:
         path = self.folder / f"{key}.pickle"
         try:
             return pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            return None  # absent or unreadable: extract again
+        except Exception:  # absent, or unreadable (cut short by a crash: see put): extract again
+            return None
 
     def put(self, key: str, extraction: Extraction) -> None:
-        write_atomic(self.folder / f"{key}.pickle", pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+        # Not forced to disk: after a crash an entry may be empty or cut short, which get()
+        # takes for a miss, and the article is extracted again.
+        write_atomic(self.folder / f"{key}.pickle", pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL), durable=False)

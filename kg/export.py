@@ -12,11 +12,14 @@ from rdflib import Graph
 from kg.rdf import oxigraph_of
 
 
-def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], object]) -> Path:
+def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], object], *, durable: bool = True) -> Path:
     """Write ``content`` to a temporary file beside ``path``, then rename it into place.
 
     ``content`` may also be a function that writes the file at the (temporary) path it is
     given, so that a large output streams to disk instead of being held in memory first.
+    ``durable=False`` does not force the file to disk before the rename: for files whose loss
+    in a crash costs only their recomputation (the extraction cache, where forcing each of a
+    100 MB corpus's 6,334 files made the build 16-66 s slower).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -29,7 +32,8 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], objec
             else:
                 handle.write(content.encode("utf-8") if isinstance(content, str) else content)
                 handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

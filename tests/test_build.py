@@ -201,3 +201,24 @@ def test_the_cache_is_not_reused_after_an_upgrade_of_a_package_extraction_depend
         monkeypatch.undo()
         kg.cache.extractor_version.cache_clear()
     assert cache.key("a.txt", "交口县") == before
+
+
+def test_a_cache_entry_cut_short_by_a_crash_is_extracted_again(tmp_path):
+    # Cache files are not forced to disk (export.write_atomic, durable=False): after a crash
+    # one may be empty or end early. The next build must take it for a miss, not fail.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("交口县双池建成光伏电站，总投资1亿元。", encoding="utf-8")
+    (articles / "b.txt").write_text("兴县新建石门光伏电站项目。", encoding="utf-8")
+    cache = ExtractionCache(tmp_path / "cache")
+    build([articles], tmp_path / "first", cache=cache)
+    entries = sorted((tmp_path / "cache").glob("*.pickle"))
+    assert len(entries) == 2
+    entries[0].write_bytes(b"")
+    whole = entries[1].read_bytes()
+    assert len(whole) > 2000
+    entries[1].write_bytes(whole[: len(whole) // 2])
+    again = build([articles], tmp_path / "again", cache=cache)
+    assert len(again.kb.extractions) == 2
+    assert isomorphic(_graph(tmp_path / "first"), _graph(tmp_path / "again"))
+    assert all(cache.get(cache.key(p.name, p.read_text(encoding="utf-8"))) is not None for p in articles.iterdir())
