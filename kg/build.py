@@ -235,7 +235,7 @@ def build(
             raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
         loader.send()  # the last documents load while the entities are named (0.3 s at 10 MB)
         with _cycle_collection(every=None):
-            kb = resolve(extractions, _division_names(extractions))
+            kb = resolve(extractions, gazetteer().official_name)
         for text in rdf.entity_triples(kb):
             loader.add(text.encode("utf-8"))
         loader.flush()
@@ -248,13 +248,6 @@ def build(
             result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, copy_path)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _division_names(extractions: list[Extraction]) -> dict[str, str]:
-    """The official name of each division the extractions mention, by key."""
-    places = gazetteer()
-    keys = {m.key for extraction in extractions for m in extraction.mentions if m.key}
-    return {key: division.name for key in keys if (division := places.division(key))}
 
 
 def _write_files(graph: Graph, out: Path, formats: Iterable[str], html_per_county: bool, ntriples: Path | None) -> list[Path]:

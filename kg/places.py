@@ -112,6 +112,11 @@ class Gazetteer:
             self.below(county_code_of(key))
         return self.by_key.get(key)
 
+    def official_name(self, key: str) -> str | None:
+        """The official name of the division with ``key``, None if there is none."""
+        division = self.division(key)
+        return division.name if division else None
+
     def ancestors(self, key: str) -> list[Division]:
         """The divisions above ``key``, nearest first."""
         chain = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from kg.names import name_key, short_hash
@@ -171,9 +171,10 @@ def _project_counties(mentions, relations, canonical_of: Mapping[str, str]) -> d
     return county_of
 
 
-def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) -> KnowledgeBase:
+def resolve(extractions: list[Extraction], official_name: Callable[[str], str | None]) -> KnowledgeBase:
     """Resolution across documents: mentions with one key are one entity, named by the
-    longest form any document gives it (a division: by its official name)."""
+    longest form any document gives it (a division: by its official name, which
+    ``official_name`` gives for a gazetteer key, None for a key it does not know)."""
     groups: dict[str, list[Mention]] = defaultdict(list)
     forms: dict[str, set[str]] = defaultdict(set)
     key_of: dict[tuple[str, str, str], str] = {}  # (doc, label, form) -> Entity.key
@@ -188,7 +189,7 @@ def resolve(extractions: list[Extraction], division_names: Mapping[str, str]) ->
         label = mentions[0].label
         if label in DIVISION_CLASSES:
             ident = key.removeprefix("division-")
-            name = _division_name(mentions, division_names.get(ident, mentions[0].text), label)
+            name = _division_name(mentions, official_name(ident) or mentions[0].text, label)
             code = ident if ident.isdigit() else None
         else:
             name, code = max(forms[key], key=lambda t: (len(t), t)), None

@@ -24,7 +24,7 @@ def test_resolve_one_entity_per_division_code_across_documents():
             extraction("a", [mention("a", "交口县", "County", key="141130")]),
             extraction("b", [mention("b", "交口", "County", key="141130")]),
         ],
-        NAMES,
+        NAMES.get,
     )
     (county,) = kb.entities
     assert county.name == "交口县" and county.code == "141130"
@@ -39,7 +39,7 @@ def test_resolve_short_company_names_are_aliases_of_the_full_name_in_a_document(
             mention("a", "晋韵公司", "Enterprise", 20),
             mention("a", "晋韵", "Enterprise", 40),
         ])],
-        NAMES,
+        NAMES.get,
     )
     (enterprise,) = kb.entities
     assert enterprise.name == "晋韵农业发展有限公司"
@@ -49,7 +49,7 @@ def test_resolve_short_company_names_are_aliases_of_the_full_name_in_a_document(
 def test_resolve_keeps_distinct_enterprises_apart():
     kb = resolve(
         [extraction("a", [mention("a", "道远耐材", "Enterprise"), mention("a", "道远水泥", "Enterprise", 10)])],
-        NAMES,
+        NAMES.get,
     )
     assert sorted(e.name for e in kb.entities) == ["道远水泥", "道远耐材"]
 
@@ -57,8 +57,8 @@ def test_resolve_keeps_distinct_enterprises_apart():
 def test_resolve_keys_do_not_depend_on_input_order():
     a = extraction("a", [mention("a", "石门光伏电站项目", "Project"), mention("a", "宏泰公司", "Enterprise", 10)])
     b = extraction("b", [mention("b", "宏泰公司", "Enterprise")])
-    first = {(e.key, e.name) for e in resolve([a, b], NAMES).entities}
-    second = {(e.key, e.name) for e in resolve([b, a], NAMES).entities}
+    first = {(e.key, e.name) for e in resolve([a, b], NAMES.get).entities}
+    second = {(e.key, e.name) for e in resolve([b, a], NAMES.get).entities}
     assert first == second
     assert all(key.isascii() for key, _ in first)
 
@@ -66,7 +66,7 @@ def test_resolve_keys_do_not_depend_on_input_order():
 def test_resolve_carries_relations_to_entity_keys():
     project = mention("a", "石门光伏电站项目", "Project")
     county = mention("a", "交口县", "County", 20, key="141130")
-    kb = resolve([extraction("a", [project, county], [RelationMention(project, "locatedIn", county, "rule")])], NAMES)
+    kb = resolve([extraction("a", [project, county], [RelationMention(project, "locatedIn", county, "rule")])], NAMES.get)
     (relation,) = kb.relations
     keys = {e.name: e.key for e in kb.entities}
     assert (relation.head, relation.type, relation.tail) == (keys["石门光伏电站项目"], "locatedIn", "division-141130")
@@ -80,7 +80,7 @@ def test_resolve_project_names_differing_in_place_and_capacity_are_one_project()
             mention("a", "汾阳县石门风电项目", "Project", 40),
             mention("a", "石门光伏项目", "Project", 60),
         ])],
-        {"141182": "汾阳县"},
+        {"141182": "汾阳县"}.get,
     )
     projects = sorted(e.name for e in kb.entities if e.label == "Project")
     assert projects == ["石门100兆瓦风电项目", "石门光伏项目"]
@@ -95,7 +95,7 @@ def test_resolve_an_enterprise_across_articles_with_and_without_its_organisation
             extraction("b", [mention("b", "宏泰", "Enterprise")]),
             extraction("c", [mention("c", "宏泰耐材", "Enterprise")]),
         ],
-        NAMES,
+        NAMES.get,
     )
     names = sorted((e.name, tuple(sorted(e.aliases))) for e in kb.entities)
     assert ("宏泰集团", ("宏泰",)) in names  # one enterprise, named in both articles
@@ -105,7 +105,7 @@ def test_resolve_an_enterprise_across_articles_with_and_without_its_organisation
 def test_resolve_a_phase_is_a_project_of_its_own():
     kb = resolve(
         [extraction("a", [mention("a", "石门河治理项目", "Project"), mention("a", "石门河治理项目二期工程", "Project", 20)])],
-        NAMES,
+        NAMES.get,
     )
     assert sorted(e.name for e in kb.entities) == ["石门河治理项目", "石门河治理项目二期工程"]
 
@@ -117,7 +117,7 @@ def test_resolve_the_same_programme_with_and_without_its_head_word_in_two_docume
             extraction("a", [mention("a", "蓝天", "Program", aliases=["蓝天保卫战"])]),
             extraction("b", [mention("b", "蓝天保卫战", "Program")]),
         ],
-        NAMES,
+        NAMES.get,
     )
     (programme,) = kb.entities
     assert programme.name == "蓝天保卫战" and "蓝天" in programme.aliases
@@ -141,7 +141,7 @@ def test_resolve_same_named_projects_of_two_counties_are_two_projects():
             county_article("b", "孝义市", "141181"),
             county_article("c", "孝义市", "141181", located_in=township),  # named, but located in 交口县
         ],
-        {**NAMES, "141181": "孝义市"},
+        {**NAMES, "141181": "孝义市"}.get,
     )
     projects = [e for e in kb.entities if e.label == "Project"]
     assert sorted(sorted(m.doc_id for m in p.mentions) for p in projects) == [["a", "c"], ["b"]]
