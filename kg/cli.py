@@ -64,6 +64,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"kg: skipped: {error}", file=sys.stderr)
     summary = result.summary()
     print(f"documents: {summary['documents']}  (skipped: {summary['skipped']})")
+    print(f"extracted: {summary['documents'] - summary['cached']}  (from the cache: {summary['cached']})")
     print("entities:  " + ", ".join(f"{k} {v}" for k, v in summary["entities"].items()))
     print("relations: " + ", ".join(f"{k} {v}" for k, v in summary["relations"].items()))
     shown = result.outputs if len(result.outputs) <= 8 else [*result.outputs[:6], f"… {len(result.outputs) - 6} more"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 
 from rdflib import Graph
@@ -28,7 +29,7 @@ def test_build_reuses_cached_extractions_and_redoes_a_changed_article(seeds_dir,
     shutil.copytree(seeds_dir, articles)
     cache = ExtractionCache(tmp_path / "cache")
     build([articles], tmp_path / "first", cache=cache)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 5
+    assert len(cache.entries()) == 5
 
     import kg.nlp
 
@@ -36,7 +37,8 @@ def test_build_reuses_cached_extractions_and_redoes_a_changed_article(seeds_dir,
         raise AssertionError("an unchanged corpus must not load the pipeline")
 
     monkeypatch.setattr(kg.nlp, "make_nlp", no_pipeline)
-    build([articles], tmp_path / "second", cache=cache)
+    second = build([articles], tmp_path / "second", cache=cache)
+    assert second.cached == 5
     assert isomorphic(_graph(tmp_path / "first"), _graph(tmp_path / "second"))
 
     monkeypatch.undo()
@@ -54,8 +56,29 @@ def test_build_reuses_cached_extractions_and_redoes_a_changed_article(seeds_dir,
 
     monkeypatch.setattr(kg.build, "extract", counting)
     third = build([articles], tmp_path / "third", cache=cache)
-    assert extracted == ["002_df2e440fabba4e5e"]
+    assert extracted == ["002_df2e440fabba4e5e"] and third.cached == 4
     assert "石门光伏电站项目" in {e.name for e in third.kb.entities}
+    assert len(cache.entries()) == 5  # the changed article's old entry is gone
+
+
+def test_the_cache_keeps_only_the_articles_of_the_last_build_and_compresses_them(seeds_dir, tmp_path):
+    # Each rule change gives every article a new key: without pruning, a 100 MB corpus's
+    # cache grew by 2.5 GB at each one.
+    cache = ExtractionCache(tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    stale = tmp_path / "cache" / f"{'0' * 64}{cache.SUFFIX}"  # an older extractor's entry
+    old_format = tmp_path / "cache" / f"{'1' * 64}.pickle"  # uncompressed, before
+    being_written = tmp_path / "cache" / f".{'2' * 64}{cache.SUFFIX}.abc.tmp"  # another build's
+    for path in (stale, old_format, being_written):
+        path.write_bytes(b"x")
+    build([seeds_dir], tmp_path / "out", cache=cache)
+    assert not stale.exists() and not old_format.exists()
+    assert being_written.exists()
+    entries = cache.entries()
+    assert len(entries) == 5
+    for path in entries:  # N-Triples and mentions compress some ten times
+        extraction = cache.get(path.name.removesuffix(cache.SUFFIX))
+        assert path.stat().st_size < len(pickle.dumps(extraction)) / 3
 
 
 def test_a_township_named_by_its_short_form_gets_its_official_name_in_every_kind_of_build(tmp_path, monkeypatch):
@@ -212,11 +235,11 @@ def test_a_cache_entry_cut_short_by_a_crash_is_extracted_again(tmp_path):
     (articles / "b.txt").write_text("兴县新建石门光伏电站项目。", encoding="utf-8")
     cache = ExtractionCache(tmp_path / "cache")
     build([articles], tmp_path / "first", cache=cache)
-    entries = sorted((tmp_path / "cache").glob("*.pickle"), key=lambda p: p.stat().st_size)  # the longer one is cut
+    entries = sorted(cache.entries(), key=lambda p: p.stat().st_size)  # the longer one is cut
     assert len(entries) == 2
     entries[0].write_bytes(b"")
     whole = entries[1].read_bytes()
-    assert len(whole) > 2000
+    assert len(whole) > 500  # 896 bytes, compressed
     entries[1].write_bytes(whole[: len(whole) // 2])
     again = build([articles], tmp_path / "again", cache=cache)
     assert len(again.kb.extractions) == 2

@@ -13,8 +13,11 @@ def test_cli_build_writes_turtle_and_html_and_prints_a_summary(tmp_path, capsys)
     assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "documents: 1" in out and "Enterprise 1" in out and "seconds:" in out
+    assert "extracted: 1  (from the cache: 0)" in out
     assert (tmp_path / "out" / "kg.ttl").stat().st_size > 0
     assert (tmp_path / "out" / "graph.html").stat().st_size > 0
+    assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    assert "extracted: 0  (from the cache: 1)" in capsys.readouterr().out  # unchanged: not read again
 
 
 def test_cli_build_skips_a_bad_file_names_it_and_builds_the_rest(tmp_path, capsys):
