@@ -58,7 +58,9 @@ def new_graph(store_dir: str | Path | None = None) -> Graph:
     With ``store_dir`` the store lives on disk there (and is emptied of an earlier build),
     for ``kg query`` and ``kg serve`` to use directly.
     """
-    graph = Graph(store="Oxigraph", identifier=GRAPH_NAME)
+    # Prefixes: rdflib's core ones and the graph's own (rdf.PREFIXES), not the two dozen
+    # rdflib binds by default (brick, odrl, doap …), which would head every Turtle file.
+    graph = Graph(store="Oxigraph", identifier=GRAPH_NAME, bind_namespaces="core")
     if store_dir is not None:
         Path(store_dir).parent.mkdir(parents=True, exist_ok=True)
         try:
