@@ -7,8 +7,8 @@ changing a rule, or upgrading one of those packages, re-extracts everything.
 
 The cache holds the articles of the last build only: entries that build did not use (an
 article since changed or removed, an older extractor's) are deleted at its end, so the
-folder does not grow with every rule change. Entries are compressed: an article's
-N-Triples take a tenth of the space (a 100 MB corpus's cache some 0.25 GB, not 2.5).
+folder does not grow with every rule change. Entries are compressed: the 10 MB benchmark
+corpus's cache takes 28 MB instead of 252.
 """
 
 from __future__ import annotations
@@ -67,9 +67,9 @@ class ExtractionCache:
             return None
 
     def put(self, key: str, extraction: Extraction) -> None:
-        # Level 1: ten times smaller at some 380 MB/s; higher levels gain little and take
-        # twice as long. Not forced to disk: after a crash an entry may be empty or cut
-        # short, which get() takes for a miss, and the article is extracted again.
+        # Level 1: nine to ten times smaller, at some 380 MB/s (level 6: 12.5 times, at half
+        # the speed). Not forced to disk: after a crash an entry may be empty or cut short,
+        # which get() takes for a miss, and the article is extracted again.
         data = zlib.compress(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL), 1)
         write_atomic(self._path(key), data, durable=False)
 
