@@ -20,17 +20,28 @@ def find_articles(paths: Iterable[str | Path]) -> list[Path]:
     """Expand files and folders into a sorted list of article files.
 
     Raises:
-        InputError: a path does not exist.
+        InputError: a path does not exist, or two files have the same name (a document is
+            known by its file name: ckg:sourceFile, the gold's "doc").
     """
-    found: list[Path] = []
+    found: dict[Path, Path] = {}  # the file itself -> the path it was found by
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES)
+            files = [p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES]
         elif path.is_file():
-            found.append(path)
+            files = [path]
         else:
             raise InputError(f"{path}: no such file or folder")
-    return sorted(set(found), key=lambda p: (p.name, str(p)))
+        for file in files:
+            found.setdefault(file.resolve(), file)
+    by_name: dict[str, list[Path]] = {}
+    for file in found.values():
+        by_name.setdefault(file.name, []).append(file)
+    clashes = sorted(files for files in by_name.values() if len(files) > 1)
+    if clashes:  # two articles would be one document: their mentions and offsets mixed up
+        shown = "; ".join(" and ".join(map(str, sorted(files))) for files in clashes[:5])
+        more = f" (and {len(clashes) - 5} more names)" if len(clashes) > 5 else ""
+        raise InputError(f"files with the same name, which would be one document: {shown}{more}; rename them")
+    return sorted(found.values(), key=lambda p: (p.name, str(p)))
 
 
 def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:

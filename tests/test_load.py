@@ -59,3 +59,15 @@ def test_load_finds_txt_files_in_folders_and_reports_missing_paths(tmp_path):
     assert [p.name for p in find_articles([tmp_path])] == ["a.txt", "b.txt"]
     with pytest.raises(InputError, match="no such file or folder"):
         find_articles([tmp_path / "missing"])
+
+
+def test_load_refuses_two_files_with_one_name_and_takes_one_file_named_twice_once(tmp_path):
+    # A document is known by its file name (ckg:sourceFile, the gold's "doc"): 2024/01/p1.txt
+    # and 2024/02/p1.txt would be built as one document, their offsets mixed up.
+    for month in ("01", "02"):
+        (tmp_path / month).mkdir()
+        (tmp_path / month / "p1.txt").write_text(TEXT, encoding="utf-8")
+    with pytest.raises(InputError, match=r"same name.*01/p1\.txt and .*02/p1\.txt"):
+        find_articles([tmp_path])
+    one = tmp_path / "01" / "p1.txt"
+    assert find_articles([tmp_path / "01", one, tmp_path / "01" / ".." / "01" / "p1.txt"]) == [tmp_path / "01" / "p1.txt"]
