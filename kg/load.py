@@ -20,8 +20,8 @@ def find_articles(paths: Iterable[str | Path]) -> list[Path]:
     """Expand files and folders into a sorted list of article files.
 
     Raises:
-        InputError: a path does not exist, or two files have the same name (a document is
-            known by its file name: ckg:sourceFile, the gold's "doc").
+        InputError: a path does not exist, or two files have the same name, suffix aside (a
+            document is known by its file name: ckg:sourceFile, the gold's "doc").
     """
     found: dict[Path, Path] = {}  # the file itself -> the path it was found by
     for path in map(Path, paths):
@@ -33,12 +33,14 @@ def find_articles(paths: Iterable[str | Path]) -> list[Path]:
             raise InputError(f"{path}: no such file or folder")
         for file in files:
             found.setdefault(file.resolve(), file)
-    by_name: dict[str, list[Path]] = {}
+    # A document's IRI comes from its file name without the suffix (build.make_document): two
+    # files with one such name would be one document, their mentions and offsets mixed up.
+    by_stem: dict[str, list[Path]] = {}
     for file in found.values():
-        by_name.setdefault(file.name, []).append(file)
-    clashes = sorted(files for files in by_name.values() if len(files) > 1)
-    if clashes:  # two articles would be one document: their mentions and offsets mixed up
-        shown = "; ".join(" and ".join(map(str, sorted(files))) for files in clashes[:5])
+        by_stem.setdefault(file.stem, []).append(file)
+    clashes = sorted(sorted(same) for same in by_stem.values() if len(same) > 1)
+    if clashes:
+        shown = "; ".join(" and ".join(map(str, same)) for same in clashes[:5])
         more = f" (and {len(clashes) - 5} more names)" if len(clashes) > 5 else ""
         raise InputError(f"files with the same name, which would be one document: {shown}{more}; rename them")
     return sorted(found.values(), key=lambda p: (p.name, str(p)))
