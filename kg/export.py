@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.rdf import oxigraph_of
+from kg.rdf import oxigraph_graph_name, oxigraph_of
 
 
 def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], object], *, durable: bool = True) -> Path:
@@ -135,7 +135,7 @@ def _dump(graph: Graph, inner, fmt: str, output=None):
     return inner.dump(
         output,
         format=getattr(ox.RdfFormat, OXIGRAPH_FORMATS[fmt]),
-        from_graph=ox.NamedNode(str(graph.identifier)),
+        from_graph=oxigraph_graph_name(graph),
         prefixes=_prefixes(graph),
     )
 

@@ -91,7 +91,8 @@ def run(store: ox.Store, query: str) -> Result:
         QueryError: the query does not parse (the message gives line and column).
     """
     try:
-        # kg build keeps the graph in a named graph of the store: query all graphs at once.
+        # kg build keeps the graph in the store's default graph, before session 9 in a named
+        # graph: the union of all graphs answers for stores of either kind.
         answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as error:
         message = str(error)

@@ -30,6 +30,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, QB, SDO
 
 from kg.facts import default_fact_rules
@@ -226,7 +227,7 @@ class GraphLoader:
     def _load(self, data: bytes) -> None:
         import pyoxigraph as ox
 
-        name = ox.NamedNode(str(self.graph.identifier))
+        name = oxigraph_graph_name(self.graph)
         if self.on_disk:
             self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
         else:
@@ -238,10 +239,19 @@ _LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store-load")
 
 def oxigraph_of(graph: Graph):
     """The pyoxigraph.Store under an Oxigraph-backed graph (oxrdflib) named by an IRI, else
-    None: the graph is then that named graph of the store, which Oxigraph can address."""
+    None: the graph is then a graph of the store that Oxigraph can address
+    (``oxigraph_graph_name``)."""
     if type(graph.store).__name__ != "OxigraphStore" or not isinstance(graph.identifier, URIRef):
         return None
     return getattr(graph.store, "_inner", None)
+
+
+def oxigraph_graph_name(graph: Graph):
+    """The graph's name in its Oxigraph store: the store's default graph for rdflib's
+    ``DATASET_DEFAULT_GRAPH_ID`` (as oxrdflib maps it), else the named graph of that IRI."""
+    import pyoxigraph as ox
+
+    return ox.DefaultGraph() if graph.identifier == DATASET_DEFAULT_GRAPH_ID else ox.NamedNode(str(graph.identifier))
 
 
 STATEMENT, SUBJECT, PREDICATE, OBJECT = _i(RDF.Statement), _i(RDF.subject), _i(RDF.predicate), _i(RDF.object)

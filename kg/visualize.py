@@ -28,7 +28,7 @@ from pyvis.network import Network
 from rdflib import RDFS, SKOS, Graph
 from rdflib.namespace import SDO
 
-from kg.rdf import oxigraph_of
+from kg.rdf import oxigraph_graph_name, oxigraph_of
 from kg.types import DIVISION_CLASSES, ENTITY_CLASSES, RELATION_TYPES
 from kg.vocab import CKG
 
@@ -144,7 +144,7 @@ def _select(graph: Graph, query: str) -> Iterator[Sequence[str]]:
         return (tuple("" if v is None else str(v) for v in row) for row in graph.query(_PREFIXES + query))
     import pyoxigraph as ox
 
-    solutions = store.query(_PREFIXES + query, default_graph=ox.NamedNode(str(graph.identifier)))
+    solutions = store.query(_PREFIXES + query, default_graph=oxigraph_graph_name(graph))
     table = io.TextIOWrapper(io.BytesIO(solutions.serialize(format=ox.QueryResultsFormat.CSV)), encoding="utf-8", newline="")
     return itertools.islice(csv.reader(table), 1, None)
 

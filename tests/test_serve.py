@@ -37,6 +37,29 @@ def test_store_answers_kg_query_and_a_rebuild_replaces_it(store_dir, seeds_dir, 
     assert capsys.readouterr().out.splitlines()[1] == str(size)  # not twice as many
 
 
+def test_store_holds_the_graph_in_its_default_graph_for_any_sparql_engine(store_dir):
+    # An engine that opens the folder (`oxigraph serve`, a script with pyoxigraph) queries the
+    # default graph unless told to take the union of named graphs: the graph must be there.
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_dir))
+    assert [row["n"].value for row in store.query(COUNT)] == ["1"]
+    assert list(store.named_graphs()) == []
+
+
+def test_kg_query_still_answers_from_a_store_of_an_earlier_version(tmp_path, capsys):
+    # Until session 9 kg build kept the graph in the named graph kgid:graph.
+    import pyoxigraph as ox
+
+    old = ox.Store(str(tmp_path / "old"))
+    county = ox.NamedNode("https://w3id.org/countykg/id/division-141129")
+    a, kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("https://w3id.org/countykg/ontology#County")
+    old.add(ox.Quad(county, a, kind, ox.NamedNode("https://w3id.org/countykg/id/graph")))
+    del old  # closes the folder
+    assert main(["query", str(tmp_path / "old"), COUNT, "-f", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "1"]
+
+
 def test_store_in_use_is_queried_read_only_a_build_into_it_stops_clearly_a_plain_folder_is_refused(store_dir, seeds_dir, tmp_path):
     held = load_store(store_dir)  # as a running `kg serve` holds it
     beside = load_store(store_dir)  # falls back to a read-only handle
