@@ -30,7 +30,7 @@ from kg.resolve import document_keys, resolve
 from kg.types import Article, Document, Extraction, KnowledgeBase
 
 # The graph is the store's default graph (oxrdflib maps rdflib's default-graph IRI to it), for
-# which Oxigraph keeps three indexes; a named graph, as until session 9, has six. On disk at
+# which Oxigraph keeps three indexes; a named graph, used before session 9, has six. On disk at
 # 100 MB the build took 216 s instead of 268-285 and the store 1.4 GB instead of 2.4; queries
 # and files are the same (benchmarks/README.md, session 9).
 GRAPH_NAME = DATASET_DEFAULT_GRAPH_ID
