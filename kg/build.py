@@ -6,7 +6,7 @@ import gc
 import itertools
 import time
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -209,24 +209,49 @@ def build(
             loader.add(extraction.triples)
             extractions.append(replace(extraction, triples=b""))  # resolution needs the mentions only
 
+        # The engine may read the articles in a thread of its own (a process pool's), so there
+        # they are only put in order; every extraction is taken in this thread, in the order of
+        # the files, whatever the engine and whatever the cache holds: the store then fills in
+        # the same order, and kg.ttl comes out the same bytes with any --jobs.
+        order: deque[Path | None] = deque()  # per readable file: its path if the cache holds it, None if extracted
+
         def articles() -> Iterator[Article]:
             """Readable articles that the cache does not already hold."""
-            nonlocal cached
             items = iter_texts(files, max_bytes=max_bytes)
             for path, text in progress(items) if progress else items:
                 if isinstance(text, InputError):
                     skipped.append(text)
                     continue
-                if cache is None:
-                    yield Article(path.name, text)
-                    continue
-                keys[path.stem] = cache.key(path.name, text)
+                if cache is not None:
+                    keys[path.stem] = cache.key(path.name, text)
+                    if cache.holds(keys[path.stem]):
+                        order.append(path)
+                        continue
+                order.append(None)
+                yield Article(path.name, text)
+
+        def cached_until_next_extracted() -> Iterator[tuple[Extraction, bool]]:
+            """(extraction, True if just extracted) of the files the cache holds, up to the next
+            file the engine extracts. An entry that cannot be read (cut short by a crash: kg.cache)
+            is extracted here, in this process."""
+            while order and order[0] is not None:
+                path = order.popleft()
                 hit = cache.get(keys[path.stem])
                 if hit is not None and hit.document.doc_id == path.stem and hit.triples:
-                    take(hit)
-                    cached += 1
-                else:
-                    yield Article(path.name, text)
+                    yield hit, False
+                    continue
+                for path, text in iter_texts([path], max_bytes=max_bytes):
+                    if isinstance(text, InputError):
+                        skipped.append(text)
+                    else:
+                        yield from ((extraction, True) for extraction in extract([Article(path.name, text)]))
+
+        def in_file_order(extracted: Iterable[Extraction]) -> Iterator[tuple[Extraction, bool]]:
+            for extraction in extracted:  # every engine gives them in the order of its articles
+                yield from cached_until_next_extracted()
+                order.popleft()  # this extraction's place
+                yield extraction, True
+            yield from cached_until_next_extracted()
 
         if engine == "dask":
             from kg.engines import extract_with_dask
@@ -238,8 +263,10 @@ def build(
             fresh = extract_in_processes(articles(), jobs)
         else:
             fresh = extract(articles())
-        for extraction in fresh:
-            if cache:
+        for extraction, extracted in in_file_order(fresh):
+            if not extracted:
+                cached += 1
+            elif cache:
                 cache.put(keys[extraction.document.doc_id], extraction)
             take(extraction)
         if not extractions:

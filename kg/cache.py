@@ -60,6 +60,10 @@ class ExtractionCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}{self.SUFFIX}"
 
+    def holds(self, key: str) -> bool:
+        """Whether there is an entry for ``key`` (get() may still find it unreadable)."""
+        return self._path(key).exists()
+
     def get(self, key: str) -> Extraction | None:
         try:
             return pickle.loads(zlib.decompress(self._path(key).read_bytes()))

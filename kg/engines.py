@@ -1,7 +1,8 @@
 """Where per-article extraction runs: in local worker processes (``--jobs``) or on Dask.
 
 All engines run the same function on each article (``build.extract``) and return the same
-Extractions; corpus-level resolution then merges them in the calling process.
+Extractions, in the order of the articles; corpus-level resolution then merges them in the
+calling process.
 
 Dask was chosen over Ray and Spark because it is pure Python, installs from PyPI in seconds,
 runs the same code on a laptop (local scheduler) and on a cluster (``distributed``), and its
@@ -46,15 +47,15 @@ def _extract_one(article: Article) -> Extraction:
 def extract_in_processes(articles: Iterable[Article], jobs: int) -> Iterator[Extraction]:
     """Extract in ``jobs`` local worker processes, each with its own pipeline.
 
-    Articles stream through the pool; results come back as they are done (resolution does
-    not depend on their order).
+    Articles stream through the pool; results come back in the order of the articles, so
+    that the graph is loaded, and written, in the same order as by one process.
     """
     from kg.places import gazetteer
 
     gazetteer()  # loaded before the fork: the workers share it, and naming needs it here after them
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:
-        yield from pool.imap_unordered(_extract_one, articles, chunksize=4)
+        yield from pool.imap(_extract_one, articles, chunksize=4)
 
 
 def extract_with_dask(articles: Iterable[Article], *, scheduler: str | None = None, partitions: int | None = None) -> Iterator[Extraction]:
