@@ -104,6 +104,9 @@ class Extraction:
     nested: tuple[Mention, ...] = ()  # divisions inside another entity's name: locatedIn evidence
     facts: tuple[Fact, ...] = ()
     keys: tuple[str, ...] = ()  # Entity.key of each mention, resolved within the document
+    # (gazetteer key, official name) of each township and village mentioned: the process that
+    # names the entities (the main one, with --jobs or the cache) need not parse their counties.
+    division_names: tuple[tuple[str, str], ...] = ()
     triples: bytes = field(repr=False, default=b"")  # the document's own RDF, UTF-8 N-Triples
 
     def without_text(self) -> Extraction:
