@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
 EntityClass = Literal[
@@ -16,6 +17,18 @@ ENTITY_CLASSES: tuple[str, ...] = DIVISION_CLASSES + ("Enterprise", "Project", "
 RELATION_TYPES: tuple[str, ...] = ("locatedIn", "partOf", "implements", "developedBy")
 
 
+def _pickled_by_fields(cls: type) -> type:
+    """Pickle a frozen, slotted dataclass as (class, field values), unpickled by calling the
+    class. Dataclasses' own way for slotted classes runs a Python loop over ``fields()`` for
+    every object: Extractions go through pickle on their way back from each worker process
+    and in and out of the cache, and this way takes half the time both ways (200 articles of
+    the benchmark corpus: 0.122 -> 0.062 s to pickle, 0.164 -> 0.083 s to unpickle)."""
+    values = operator.attrgetter(*(f.name for f in fields(cls)))
+    cls.__reduce__ = lambda self: (cls, values(self))
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """One file as read: its name and its decoded text, before normalisation."""
@@ -24,6 +37,7 @@ class Article:
     raw: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Document:
     """One article after normalisation.
@@ -45,6 +59,7 @@ class Document:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One surface occurrence of an entity in one document."""
@@ -60,6 +75,7 @@ class Mention:
     aliases: tuple[str, ...] = ()  # other forms a rule derived (碳化硅 -> 碳化硅项目)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RelationMention:
     """A relation stated (or implied) in one sentence of one document."""
@@ -70,6 +86,7 @@ class RelationMention:
     rule: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
@@ -77,6 +94,7 @@ class Sentence:
     text: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A value stated about a project or a county, with the words that state it."""
@@ -93,6 +111,7 @@ class Fact:
     rule: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one document yields; spaCy objects end before this."""
