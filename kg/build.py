@@ -244,13 +244,15 @@ def build(
                 if hit is not None and hit.document.doc_id == path.stem and hit.triples:
                     yield hit, False
                     continue
-                for path, text in iter_texts([path], max_bytes=max_bytes):
+                for _, text in iter_texts([path], max_bytes=max_bytes):
                     if isinstance(text, InputError):
                         skipped.append(text)
                     else:
                         yield from ((extraction, True) for extraction in extract([Article(path.name, text)]))
 
         def in_file_order(extracted: Iterable[Extraction]) -> Iterator[tuple[Extraction, bool]]:
+            """Every readable file's (extraction, True if just extracted), cached and not, in
+            the order of the files."""
             for extraction in extracted:  # every engine gives them in the order of its articles
                 yield from cached_until_next_extracted()
                 order.popleft()  # this extraction's place
