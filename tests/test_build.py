@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import shutil
 
+import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -129,8 +130,6 @@ def test_a_township_named_by_its_short_form_gets_its_official_name_in_every_kind
 
 
 def test_build_on_dask_equals_one_process(seeds_dir, tmp_path):
-    import pytest
-
     pytest.importorskip("dask.bag", reason="dask is not installed (pip install -e '.[test]')")
     build([seeds_dir], tmp_path / "one")
     on_dask = build([seeds_dir], tmp_path / "dask", engine="dask")
@@ -155,8 +154,6 @@ def test_build_leaves_the_garbage_collector_as_it_found_it(seeds_dir, tmp_path):
     # settings afterwards, also when the build fails.
     import gc
 
-    import pytest
-
     from kg.errors import InputError
 
     before = gc.get_threshold()
@@ -171,8 +168,6 @@ def test_build_turns_the_garbage_collector_back_on_when_naming_fails(seeds_dir, 
     # Naming the entities runs without cycle collection; the collector is on again after it,
     # also when it fails.
     import gc
-
-    import pytest
 
     import kg.build
 
@@ -212,7 +207,6 @@ def test_build_on_disk_writes_the_same_graph_files_as_in_memory(seeds_dir, tmp_p
 
 
 def test_a_failed_conversion_says_so_and_keeps_the_previous_file(tmp_path):
-    import pytest
     from rdflib import Graph
 
     from kg.export import write_graph
@@ -248,9 +242,11 @@ def test_the_cache_is_not_reused_after_an_upgrade_of_a_package_extraction_depend
     assert cache.key("a.txt", "交口县") == before
 
 
-def test_a_cache_entry_cut_short_by_a_crash_is_extracted_again(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cache_entry_cut_short_by_a_crash_is_extracted_again(tmp_path, jobs):
     # Cache files are not forced to disk (export.write_atomic, durable=False): after a crash
-    # one may be empty or end early. The next build must take it for a miss, not fail.
+    # one may be empty or end early. The next build must take it for a miss, not fail; with
+    # --jobs too, where the calling process extracts it (kg.build.build, in_file_order).
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "a.txt").write_text("交口县双池建成光伏电站，总投资1亿元。", encoding="utf-8")
@@ -263,7 +259,7 @@ def test_a_cache_entry_cut_short_by_a_crash_is_extracted_again(tmp_path):
     whole = entries[1].read_bytes()
     assert len(whole) > 500  # 896 bytes, compressed
     entries[1].write_bytes(whole[: len(whole) // 2])
-    again = build([articles], tmp_path / "again", cache=cache)
+    again = build([articles], tmp_path / "again", cache=cache, jobs=jobs)
     assert len(again.kb.extractions) == 2
     assert isomorphic(_graph(tmp_path / "first"), _graph(tmp_path / "again"))
     assert all(cache.get(cache.key(p.name, p.read_text(encoding="utf-8"))) is not None for p in articles.iterdir())
