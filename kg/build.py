@@ -107,10 +107,10 @@ def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
         relations = find_relations(mentions, nested, places, sentences, document.text)
         facts = find_facts(document.text, sentences, mentions)
-        division_names = {(m.key, places.official_name(m.key)) for m in mentions if m.label in ("Township", "Village") and m.key}
+        divisions = {m.key for m in mentions if m.label in ("Township", "Village") and m.key}
         extraction = Extraction(
             document, sentences, mentions, relations, nested, facts, document_keys(mentions, relations),
-            division_names=tuple(sorted((key, name) for key, name in division_names if name)),
+            division_names=tuple(sorted((key, name) for key in divisions if (name := places.official_name(key)))),
         )
         yield replace(extraction, triples=rdf.document_triples(extraction)).without_text()
 
