@@ -78,10 +78,18 @@ def _eval(args: argparse.Namespace) -> int:
 
     from rdflib import Graph
 
-    from kg.evaluate import format_report, load_gold, score
+    from kg.evaluate import error_kinds, format_documents, format_report, load_gold, score, score_documents
     from kg.export import write_atomic
 
-    gold = load_gold([Path(p) for p in args.gold])
+    if args.gold:
+        gold, texts_dir = load_gold([Path(p) for p in args.gold]), Path(args.texts)
+    else:
+        from kg.corpus import documents
+
+        corpus = Path(args.corpus)
+        chosen = documents(corpus, None if args.split == "all" else args.split)
+        gold = load_gold([corpus / "gold" / (Path(d.doc).stem + ".json") for d in chosen])
+        texts_dir = corpus / "texts"
     if args.kg:
         if not Path(args.kg).is_file():
             raise KgError(f"{args.kg}: no such graph file")
@@ -89,13 +97,18 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         from kg.build import build
 
-        texts = [Path(args.texts) / name for name in gold]
+        texts = [texts_dir / name for name in gold]
         missing = [str(t) for t in texts if not t.is_file()]
         if missing:
-            raise KgError(f"the gold names articles that are not in {args.texts}: {', '.join(missing)}; pass --texts DIR")
+            raise KgError(f"the gold names articles that are not in {texts_dir}: {', '.join(missing)}; pass --texts DIR")
         graph = build(texts).graph
     report = score(graph, gold)
-    print(format_report(report, errors=args.errors))
+    print(format_documents(score_documents(graph, gold), worst=args.worst) + "\n")
+    print(format_report(report, errors=0 if args.kinds else args.errors))
+    if args.kinds:
+        print("\nerrors by kind:")
+        for kind, examples in error_kinds(graph, gold).items():
+            print(f"{len(examples):5d}  {kind}" + ("   " + " | ".join(examples[: args.errors]) if args.errors else ""))
     if args.json:
         write_atomic(args.json, json.dumps(report.__dict__, ensure_ascii=False, indent=1))
     return 0
@@ -163,10 +176,17 @@ def parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
     evaluate = commands.add_parser("eval", help="score a graph against gold annotations (P/R/F1 per class)")
-    evaluate.add_argument("gold", nargs="+", help="gold .json files or folders of them")
+    evaluate.add_argument("gold", nargs="*", help="gold .json files or folders of them (default: the corpus's --split)")
+    evaluate.add_argument("--corpus", default="corpus", help="annotated corpus folder: texts/, gold/, documents.tsv (default: corpus)")
+    evaluate.add_argument("--split", choices=("dev", "test", "all"), default="dev",
+                          help="without GOLD: which documents of the corpus to build and score (default: dev)")
     evaluate.add_argument("--kg", help="score this Turtle file instead of building from --texts")
-    evaluate.add_argument("--texts", default="seeds", help="folder of the articles the gold names (default: seeds)")
+    evaluate.add_argument("--texts", default="seeds", help="with GOLD: folder of the articles the gold names (default: seeds)")
+    evaluate.add_argument("--worst", type=int, default=5, metavar="N", help="list the N documents with the lowest headline F1 (default: 5)")
     evaluate.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N missed and spurious items per kind")
+    evaluate.add_argument("--kinds", action="store_true",
+                          help="count the errors by kind (name too long or too short, generic reference, government body, "
+                          "missed long name, relation missed for a missed end …), with --errors N examples each")
     evaluate.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     evaluate.set_defaults(run=_eval)
     query = commands.add_parser("query", help="run a SPARQL query (SELECT, ASK, CONSTRUCT) on a graph file")

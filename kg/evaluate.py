@@ -215,7 +215,18 @@ class Report:
 
 def score(graph: Graph, gold: dict) -> Report:
     """Score ``graph`` against ``gold`` (from :func:`load_gold`)."""
-    entities, relations = load_predictions(graph)
+    return _score(*load_predictions(graph), gold)
+
+
+def score_documents(graph: Graph, gold: dict) -> dict[str, Report]:
+    """Each document of ``gold`` scored on its own: its entities, and the relations between
+    them (the graph does not say which document a relation came from: one between two
+    entities that another document also names counts here too)."""
+    predictions = load_predictions(graph)
+    return {doc: _score(*predictions, {doc: gold[doc]}, both_ends=True) for doc in gold}
+
+
+def _score(entities: dict, relations: set, gold: dict, *, both_ends: bool = False) -> Report:
     errors: dict[str, list[str]] = defaultdict(list)
     doc_tally = Tally()
     for doc, (golds, _) in gold.items():
@@ -255,7 +266,8 @@ def score(graph: Graph, gold: dict) -> Report:
     iris = {p.ident for p in preds}
     names = {item.ident: item.name for item, _ in entities.values()}
     found, hits, counts = set(), defaultdict(int), defaultdict(int)
-    for s, r, o in {(s, r, o) for s, r, o in relations if s in iris or o in iris}:
+    touches = all if both_ends else any
+    for s, r, o in {(s, r, o) for s, r, o in relations if touches((s in iris, o in iris))}:
         counts[r] += 1
         key = (gold_of_iri.get(s), r, gold_of_iri.get(o))
         if None not in key and key in gold_relations:
@@ -301,3 +313,92 @@ def format_report(report: Report, *, errors: int = 0) -> str:
         f"relations F1 {report.relations['ALL']['f1']:.3f}"
     )
     return "\n".join(lines)
+
+
+_CLASS_COLUMNS = {"County": "Cty", "Enterprise": "Ent", "Project": "Proj", "Program": "Prog"}
+_RELATION_COLUMNS = {"locatedIn": "loc", "partOf": "part", "implements": "impl", "developedBy": "dev"}
+
+
+def _f1(figures: dict) -> str:
+    return "   -" if not (figures["pred"] or figures["gold"]) else f"{figures['f1']:.2f}"
+
+
+def format_documents(reports: dict[str, Report], *, worst: int = 5) -> str:
+    """One line per document (relaxed F1 per headline class and relation), then the ``worst``
+    documents by headline F1 with their gold counts."""
+    head = (f"{'document':<26} " + " ".join(f"{c:>4}" for c in _CLASS_COLUMNS.values())
+            + "  head │ " + " ".join(f"{c:>4}" for c in _RELATION_COLUMNS.values()) + "   rel")
+    lines = [head]
+    for doc, report in reports.items():
+        lines.append(
+            f"{doc[:26]:<26} " + " ".join(_f1(report.document[c]) for c in _CLASS_COLUMNS)
+            + f"  {report.headline:.2f} │ " + " ".join(_f1(report.relations[r]) for r in _RELATION_COLUMNS)
+            + f"  {report.relations['ALL']['f1']:.2f}"
+        )
+    ranked = sorted(reports.items(), key=lambda item: (item[1].headline, item[1].relations["ALL"]["f1"]))[:worst]
+    lines += ["", f"worst {len(ranked)} by headline F1:      P     R    F1  entities   rel F1  relations"]
+    for doc, report in ranked:
+        h, r = report.document["HEADLINE"], report.relations["ALL"]
+        lines.append(f"  {doc[:26]:<26} {h['p']:.2f}  {h['r']:.2f}  {h['f1']:.2f}  {h['pred']:>3}/{h['gold']:<4}  "
+                     f"{r['f1']:.2f}  {r['pred']:>3}/{r['gold']}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ kinds of error
+
+# What marks a prediction as a reference to something rather than a name (这一项目, 该公司,
+# 百亿项目, 12个重点项目), or as a government or party body (县政府, 发改局).
+_GENERIC = re.compile(r"^(这|该|此|本|其|各|全县|全市)|重点|一批|多个|若干|\d+[个家项批]|^[百千万]亿|^[^\d]{0,2}(项目|工程|企业|公司)$")
+_ORGAN = re.compile(r"(县委|市委|省委|政府|人大|政协|[^公]局$|委员会$|办公室$|中心$|大学$|学院$|学校$|医院$)")
+
+
+def _overlap(a: Item, b: Item) -> str:
+    """"too long" or "too short" when a form of ``a`` contains or is contained in one of ``b``."""
+    for x in a.forms:
+        for y in b.forms:
+            if x and y and (x in y or y in x):
+                return "too long" if len(x) > len(y) else "too short"
+    return ""
+
+
+def error_kinds(graph: Graph, gold: dict) -> dict[str, list[str]]:
+    """The errors by kind (``"FP Project: too long"``: ["h03 名称", …]), document by document.
+
+    A spurious headline prediction is *too long* or *too short* when it overlaps a gold name
+    of its document that it does not match (a name run on through a clause, or cut short),
+    *wrong class* when it matches a gold entity of another class, *generic* when it is a
+    reference or a count (这一项目, 百亿项目), *organ* when it is a government body or an
+    institution, else *spurious*. A missed headline entity is *overlapped* when a prediction
+    overlaps it, *missed long name* at 12 characters or more, else *missed*. A missed relation
+    is *end missed* when one of its entities was not found in the document, else *missed*.
+    """
+    entities, relations = load_predictions(graph)
+    missed_relations = {tuple(line.split(" -> ", 1)) + (kind,)
+                        for kind in RELATION_TYPES
+                        for line in _score(entities, relations, gold).errors.get(f"FN {kind}", [])}
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for doc, (golds, triples) in gold.items():
+        where = doc[:3]
+        preds = [item for item, docs in entities.values() if doc in docs]
+        pairs = match(preds, golds)
+        found = {golds[j].name for j, _ in pairs.values()}
+        for i, p in enumerate(preds):
+            if i in pairs or p.label not in HEADLINE:
+                continue
+            overlap = next((o for g in golds if (o := _overlap(p, g))), "")
+            same = [g for g in golds if _forms_match(p.forms, g.forms, True)]
+            kind = ("duplicate" if any(p.label in g.accept for g in same) else "wrong class" if same
+                    else overlap or ("generic" if _GENERIC.search(p.name)
+                                     else "organ" if _ORGAN.search(p.name) else "spurious"))
+            kinds[f"FP {p.label}: {kind}"].append(f"{where} {p.name}")
+        for g in golds:
+            if g.name in found or g.label not in HEADLINE:
+                continue
+            kind = ("overlapped" if any(_overlap(p, g) for i, p in enumerate(preds) if i not in pairs)
+                    else "missed long name" if len(g.name) >= 12 else "missed")
+            kinds[f"FN {g.label}: {kind}"].append(f"{where} {g.name}")
+        for head, kind, tail in triples:
+            if (head, tail, kind) in missed_relations:
+                kinds[f"FN {kind}: " + ("missed" if {head, tail} <= found else "end missed")].append(
+                    f"{where} {head} -> {tail}")
+    return dict(sorted(kinds.items()))

@@ -12,13 +12,18 @@ from kg.errors import GoldError
 from kg.evaluate import load_gold, score
 from kg.vocab import CKG
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
 
 
 def test_evaluate_agrees_with_the_reference_scorer(seeds_build, tmp_path):
-    scorer, gold = SHARED / "tools" / "score.py", SHARED / "gold"
+    scorer = SHARED / "tools" / "score.py"
     if not scorer.is_file():
         pytest.skip("../shared/tools/score.py is not beside the project")
+    gold = tmp_path / "gold"  # the seeds' gold, from the corpus
+    gold.mkdir()
+    for text in (ROOT / "seeds").glob("*.txt"):
+        (gold / f"{text.stem}.json").write_bytes((ROOT / "corpus" / "gold" / f"{text.stem}.json").read_bytes())
     ttl = seeds_build[1] / "kg.ttl"
     subprocess.run([sys.executable, scorer, ttl, gold, "--json", tmp_path / "ref.json"], check=True, capture_output=True)
     reference = json.loads((tmp_path / "ref.json").read_text(encoding="utf-8"))
@@ -100,3 +105,22 @@ def test_evaluate_cli_reports_a_malformed_gold_file_without_traceback(tmp_path, 
     (tmp_path / "bad.json").write_text("[]", encoding="utf-8")
     assert main(["eval", str(tmp_path), "--kg", str(tmp_path / "x.ttl")]) == 1
     assert "bad.json" in capsys.readouterr().err
+
+
+def test_error_kinds_say_why_a_prediction_or_a_gold_entity_is_unmatched(tmp_path):
+    from kg.evaluate import error_kinds
+
+    gold = gold_of(tmp_path, [
+        {"type": "Project", "name": "石门光伏电站项目", "aliases": []},
+        {"type": "Enterprise", "name": "山西鹏飞集团", "aliases": []},
+        {"type": "Program", "name": "临县促进红枣产业健康发展的若干意见", "aliases": []},
+    ])
+    graph = graph_of(("Project", "县政府高度重视石门光伏电站项目", []), ("Project", "这一项目", []),
+                     ("Enterprise", "县发改局", []), ("Program", "山西鹏飞集团", []))
+    kinds = error_kinds(graph, gold)
+    assert kinds["FP Project: too long"] == ["a.t 县政府高度重视石门光伏电站项目"]
+    assert kinds["FP Project: generic"] == ["a.t 这一项目"]
+    assert kinds["FP Enterprise: organ"] == ["a.t 县发改局"]
+    assert kinds["FP Program: wrong class"] == ["a.t 山西鹏飞集团"]
+    assert kinds["FN Project: overlapped"] == ["a.t 石门光伏电站项目"]
+    assert kinds["FN Program: missed long name"] == ["a.t 临县促进红枣产业健康发展的若干意见"]
