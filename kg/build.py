@@ -23,11 +23,11 @@ from kg.errors import InputError
 from kg.facts import find_facts
 from kg.load import MAX_BYTES, find_articles, iter_texts
 from kg.names import short_hash
-from kg.normalize import normalize
+from kg.normalize import normalize, simplified
 from kg.places import gazetteer
 from kg.relations import find_relations
 from kg.resolve import document_keys, resolve
-from kg.types import Article, Document, Extraction, KnowledgeBase
+from kg.types import Article, Document, Extraction, KnowledgeBase, Mention
 
 # The graph is the store's default graph (oxrdflib maps rdflib's default-graph IRI to it), for
 # which Oxigraph keeps three indexes; a named graph, used before session 9, has six. On disk at
@@ -79,7 +79,22 @@ def new_graph(store_dir: str | Path | None = None) -> Graph:
 def make_document(article: Article) -> Document:
     text, origin = normalize(article.raw)
     name = Path(article.source_file)
-    return Document(doc_id=name.stem, source_file=name.name, text=text, origin=array("i", origin))
+    converted = simplified(text)
+    return Document(
+        doc_id=name.stem, source_file=name.name, text=converted or text, origin=array("i", origin),
+        written=text if converted else "",
+    )
+
+
+def with_written_forms(mentions: tuple[Mention, ...], document: Document) -> tuple[Mention, ...]:
+    """In a document converted to simplified characters each mention also carries the form
+    as written (慶元縣 beside 庆元县): an alias of its entity, never its name."""
+    if not document.written:
+        return mentions
+    return tuple(
+        replace(m, written=written) if (written := document.written[m.start : m.end]) != m.text else m
+        for m in mentions
+    )
 
 
 def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
@@ -105,6 +120,7 @@ def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
     pending = ((d.text, d) for d in itertools.chain([first], documents))
     for doc, document in nlp.pipe(pending, as_tuples=True):
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
+        mentions = with_written_forms(mentions, document)
         relations = find_relations(mentions, nested, places, sentences, document.text)
         facts = find_facts(document.text, sentences, mentions)
         divisions = {m.key for m in mentions if m.label in ("Township", "Village") and m.key}

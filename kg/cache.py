@@ -30,7 +30,7 @@ PACKAGE = Path(__file__).resolve().parent
 # Packages whose data or behaviour is part of what an article yields: the gazetteer (jionlp),
 # the segmenter and its dictionary (rjieba), the pipeline (spacy), the vocabularies' IRIs
 # written into each article's triples (rdflib), the name matcher (ahocorasick-rs).
-EXTRACTION_PACKAGES = ("jionlp", "rjieba", "spacy", "rdflib", "ahocorasick-rs")
+EXTRACTION_PACKAGES = ("jionlp", "rjieba", "spacy", "rdflib", "ahocorasick-rs", "opencc")
 
 
 @lru_cache(maxsize=1)

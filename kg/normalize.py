@@ -232,6 +232,36 @@ def normalize(raw: str) -> tuple[str, tuple[int, ...]]:
     return text, tuple(origin)
 
 
+_CONVERTER = None
+# A text is taken for traditional when at least this share of its Chinese characters differ
+# in simplified script: some 20% do in a traditional article, none in a simplified one, and
+# a simplified article quoting a traditional name stays far below it (and so does a short one
+# with a character that t2s would change: at least three must differ).
+_TRADITIONAL_SHARE = 0.02
+
+
+def simplified(text: str) -> str | None:
+    """``text`` in simplified characters if it is written in traditional ones, else None.
+
+    OpenCC's t2s conversion (phrases first, then characters). The result has the length of
+    ``text``, character for character, so offsets into it are offsets into ``text``: where a
+    phrase would convert to another length, characters are converted one by one instead.
+    A simplified text is never converted: t2s would turn some simplified names into others
+    (乾县 is written so in simplified script too).
+    """
+    global _CONVERTER
+    if _CONVERTER is None:
+        import opencc
+
+        _CONVERTER = opencc.OpenCC("t2s")
+    converted = _CONVERTER.convert(text)
+    if len(converted) != len(text):
+        converted = "".join(_CONVERTER.convert(c) if len(_CONVERTER.convert(c)) == 1 else c for c in text)
+    changed = sum(a != b for a, b in zip(text, converted))
+    chinese = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return converted if changed >= max(3, _TRADITIONAL_SHARE * chinese) else None
+
+
 def normalize_text(raw: str) -> str:
     """Normalise an article, dropping the offset map."""
     return normalize(raw)[0]

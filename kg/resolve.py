@@ -177,11 +177,14 @@ def resolve(extractions: list[Extraction], official_name: Callable[[str], str | 
     ``official_name`` gives for a gazetteer key, None for a key it does not know)."""
     groups: dict[str, list[Mention]] = defaultdict(list)
     forms: dict[str, set[str]] = defaultdict(set)
+    written: dict[str, set[str]] = defaultdict(set)  # traditional forms: aliases, never names
     key_of: dict[tuple[str, str, str], str] = {}  # (doc, label, form) -> Entity.key
     for extraction in extractions:
         for m, key in zip(extraction.mentions, keys_of(extraction)):
             groups[key].append(m)
             forms[key].update({m.text, *m.aliases} if m.label not in DIVISION_CLASSES else {m.text})
+            if m.written:
+                written[key].add(m.written)
             key_of[(m.doc_id, m.label, m.text)] = key
 
     entities: dict[str, Entity] = {}
@@ -193,7 +196,7 @@ def resolve(extractions: list[Extraction], official_name: Callable[[str], str | 
             code = ident if ident.isdigit() else None
         else:
             name, code = max(forms[key], key=lambda t: (len(t), t)), None
-        aliases = frozenset(f for f in forms[key] if f != name)
+        aliases = frozenset(f for f in forms[key] | written[key] if f != name)
         entities[key] = Entity(key=key, label=label, name=name, aliases=aliases, mentions=tuple(mentions), code=code)
 
     evidence: dict[tuple[str, str, str], list[RelationMention]] = defaultdict(list)

@@ -51,6 +51,9 @@ class Document:
     source_file: str  # file name, e.g. "000_bf441c48083cf4d1.txt" -> ckg:sourceFile
     text: str  # normalised text that all offsets below index
     origin: Sequence[int] = field(repr=False, default=())
+    # A text in traditional characters is extracted from in simplified ones: then ``written``
+    # is the normalised text as written, character for character beside ``text``.
+    written: str = field(repr=False, default="")
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of ``text`` to the span of the original file it came from."""
@@ -73,6 +76,7 @@ class Mention:
     rule: str  # id of the rule or gazetteer entry that produced it
     key: str = ""  # known identity (a division's gazetteer key), else ""
     aliases: tuple[str, ...] = ()  # other forms a rule derived (碳化硅 -> 碳化硅项目)
+    written: str = ""  # the form as written where the document was simplified (慶元縣 for 庆元县)
 
 
 @_pickled_by_fields

@@ -263,3 +263,16 @@ def test_a_cache_entry_cut_short_by_a_crash_is_extracted_again(tmp_path, jobs):
     assert len(again.kb.extractions) == 2
     assert isomorphic(_graph(tmp_path / "first"), _graph(tmp_path / "again"))
     assert all(cache.get(cache.key(p.name, p.read_text(encoding="utf-8"))) is not None for p in articles.iterdir())
+
+
+def test_an_article_in_traditional_characters_gives_simplified_names_with_the_written_forms_as_aliases(tmp_path):
+    from rdflib import RDFS, SKOS, Literal
+
+    article = tmp_path / "qingyuan.txt"
+    article.write_text("慶元縣隸屬浙江省麗水市。浙江百山祖農業發展有限公司投資建設年產5萬噸香菇加工項目。", encoding="utf-8")
+    graph = build([article]).graph
+    county = graph.value(predicate=RDFS.label, object=Literal("庆元县", lang="zh"))
+    assert county is not None
+    assert (county, SKOS.altLabel, Literal("慶元縣", lang="zh")) in graph
+    labels = {str(o) for o in graph.objects(None, RDFS.label)}
+    assert "浙江百山祖农业发展有限公司" in labels

@@ -73,3 +73,19 @@ def test_normalize_a_long_line_that_repeats_itself_is_content_not_a_doubled_head
     sentence = "今天各项工作有序推进，群众生活安定，全县上下一心谋发展、抓落实、促振兴。"
     line = sentence * 4  # 144 characters: longer than any heading printed twice
     assert n.normalize(line)[0] == line
+
+
+def test_a_traditional_text_is_simplified_character_for_character():
+    from kg.normalize import simplified
+
+    written = "慶元縣位於浙江省西南部，龍巖村人吳三公發明了香菇栽培技術。"
+    converted = simplified(written)
+    assert converted == "庆元县位于浙江省西南部，龙岩村人吴三公发明了香菇栽培技术。"
+    assert len(converted) == len(written)  # offsets into one are offsets into the other
+
+
+def test_a_simplified_text_is_never_converted():
+    from kg.normalize import simplified
+
+    assert simplified("乾县位于陕西省中部，隶属咸阳市。") is None  # t2s would make it 干县
+    assert simplified("庆元县引进台湾的一家企業。") is None  # one traditional character in passing
