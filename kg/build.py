@@ -193,6 +193,7 @@ def build(
     store_dir: str | Path | None = None,
     engine: str = "local",
     dask_scheduler: str | None = None,
+    nlp=None,
 ) -> BuildResult:
     """Build the knowledge graph of the articles under ``paths``; write it to ``out_dir``.
 
@@ -202,7 +203,8 @@ def build(
     ``jobs`` > 1 articles are extracted in that many processes; with a ``cache``, articles
     extracted before (same text, same extractor) are taken from it. With ``store_dir`` the
     graph is also kept in an on-disk Oxigraph store there. ``engine="dask"`` runs extraction
-    as Dask tasks (local processes, or the cluster at ``dask_scheduler``).
+    as Dask tasks (local processes, or the cluster at ``dask_scheduler``). ``nlp``: the
+    pipeline to extract with in this process (default: ``make_nlp()``), e.g. with another model.
 
     Raises:
         InputError: a path does not exist, or no article could be read.
@@ -284,7 +286,7 @@ def build(
 
             fresh = extract_in_processes(articles(), jobs)
         else:
-            fresh = extract(articles())
+            fresh = extract(articles(), nlp)
         for extraction, extracted in in_file_order(fresh):
             if not extracted:
                 cached += 1

@@ -1,7 +1,7 @@
 """Extractions cached by content: an unchanged article is not read again.
 
 The key of an article is a digest of its file name, its decoded text and the *extractor
-version*: a digest of the code and rule files that decide what is extracted, and of the
+version*: a digest of the code, rule and model files that decide what is extracted, and of the
 versions of the packages that do too. Changing one article re-extracts that article;
 changing a rule, or upgrading one of those packages, re-extracts everything.
 
@@ -38,7 +38,7 @@ def extractor_version() -> str:
     digest = hashlib.sha256()
     for package in EXTRACTION_PACKAGES:
         digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
-    for path in sorted([*PACKAGE.glob("*.py"), *(PACKAGE / "rules").rglob("*.t*")]):
+    for path in sorted([*PACKAGE.glob("*.py"), *(PACKAGE / "rules").rglob("*.t*"), *(PACKAGE / "models").glob("*.json")]):
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from kg.errors import KgError
@@ -114,6 +115,34 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kg.evaluate import format_summary
+    from kg.export import write_atomic
+    from kg.train import cross_validate, rules_alone, train
+
+    corpus = Path(args.corpus)
+    if args.cv:
+        from kg.corpus import documents
+
+        docs = [d.doc for d in documents(corpus, args.split)]
+        print(f"rules alone, {len(docs)} {args.split} documents:")
+        print(format_summary(rules_alone(corpus, docs)))
+        for threshold, report in cross_validate(corpus, docs, args.folds, args.seed).items():
+            print(f"\nrules + learned scorer, {args.folds}-fold cross-validation by document, threshold {threshold}:")
+            print(format_summary(report))
+        return 0
+    model, reports = train(corpus, args.split, k=args.folds, seed=args.seed)
+    best = reports[model.threshold]
+    print(f"{args.folds}-fold cross-validation by document on {len(model.about['trained_on'])} {args.split} documents, "
+          f"threshold {model.threshold} (best of {', '.join(map(str, reports))}):")
+    print(format_summary(best))
+    write_atomic(args.out, model.dumps())
+    print(f"written: {args.out} ({len(model.weights)} weights)")
+    return 0
+
+
 def _query(args: argparse.Namespace) -> int:
     from kg.query import FORMATS, load_store, read_query, run
 
@@ -189,6 +218,16 @@ def parser() -> argparse.ArgumentParser:
                           "missed long name, relation missed for a missed end …), with --errors N examples each")
     evaluate.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     evaluate.set_defaults(run=_eval)
+    learn = commands.add_parser("train", help="train the learned candidate scorer on an annotated corpus")
+    learn.add_argument("--corpus", default="corpus", help="annotated corpus folder (default: corpus)")
+    learn.add_argument("--split", choices=("dev", "test", "all"), default="dev", help="the documents to train on (default: dev)")
+    learn.add_argument("--folds", type=int, default=5, help="folds of the cross-validation by document (default: 5)")
+    learn.add_argument("--seed", type=int, default=0, help="seed of the folds (default: 0)")
+    learn.add_argument("--cv", action="store_true", help="only cross-validate: print the figures of the rules alone and of "
+                       "every threshold, write no model")
+    learn.add_argument("--out", default=str(Path(__file__).resolve().parent / "models" / "entities.json"),
+                       help="where to write the model (default: the one kg build uses, kg/models/entities.json)")
+    learn.set_defaults(run=_train)
     query = commands.add_parser("query", help="run a SPARQL query (SELECT, ASK, CONSTRUCT) on a graph file")
     query.add_argument("graph", help="graph file (.ttl, .nt, .jsonld …) or a store folder made by kg build --store")
     query.add_argument("query", help="the query, or a .rq file holding it")

@@ -43,6 +43,7 @@ class CandidateInfo:
     chars: tuple[int, int]  # exact offsets; the Span may have widened to whole tokens
     aliases: tuple[str, ...] = ()  # other forms a rule derived (list item + shared head)
     priority: int = 0
+    score: float = 0.0  # the learned scorer's probability that it is a name (kg.scorer)
 
 
 def _key(span: Span) -> tuple:
@@ -153,17 +154,18 @@ def _may_nest(inner: Span, outer: Span) -> bool:
 def select_entities(doc: Doc) -> Doc:
     """Choose the entities of a document from overlapping candidates.
 
-    Within a class group, the longest candidate (by characters) wins, then the rule of higher
-    priority. What may stand inside another entity's name is decided by ``_may_nest``; a
+    Within a class group, the candidate the learned scorer finds most probable wins (where it
+    ran: ``kg.scorer``), then the longest (by characters), then the rule of higher priority. What may stand inside another entity's name is decided by ``_may_nest``; a
     division inside a name is kept as evidence for locatedIn either way. All chosen entities go to
     ``doc.spans["kg_entities"]``; ``doc.ents`` keeps the outermost, which never overlap.
     """
     spans = list(doc.spans.get(CANDIDATES, []))  # one list: a SpanGroup makes new Span objects per read
     chars = {id(span): _chars(span) for span in spans}
-    priority = {id(span): _info(span).priority for span in spans}
+    infos = {id(span): _info(span) for span in spans}
     candidates = sorted(
         spans,
-        key=lambda s: (-(chars[id(s)][1] - chars[id(s)][0]), -priority[id(s)], chars[id(s)][0], s.label_),
+        key=lambda s: (-infos[id(s)].score, -(chars[id(s)][1] - chars[id(s)][0]), -infos[id(s)].priority,
+                       chars[id(s)][0], s.label_),
     )
     chosen: list[Span] = []
     starts: list[int] = []  # of ``placed``, sorted: only spans near a candidate can overlap it

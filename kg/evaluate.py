@@ -218,6 +218,28 @@ def score(graph: Graph, gold: dict) -> Report:
     return _score(*load_predictions(graph), gold)
 
 
+def combine(reports: list[Report]) -> Report:
+    """One report of several scored apart (the folds of a cross-validation): counts summed,
+    figures recomputed (micro-averaged). Errors are concatenated."""
+    def summed(tables: list[dict]) -> dict:
+        total = {}
+        for name in tables[0]:
+            rows = [t[name] for t in tables]
+            tp_p = sum(round(r["p"] * r["pred"]) for r in rows)
+            tp_g = sum(round(r["r"] * r["gold"]) for r in rows)
+            total[name] = _prf(tp_p, tp_g, sum(r["pred"] for r in rows), sum(r["gold"] for r in rows))
+            if "f1_strict" in rows[0]:  # not recoverable from the figures: the mean, weighted by gold
+                total[name]["f1_strict"] = sum(r["f1_strict"] * r["gold"] for r in rows) / max(1, total[name]["gold"])
+        return total
+
+    errors: dict[str, list[str]] = defaultdict(list)
+    for report in reports:
+        for kind, lines in report.errors.items():
+            errors[kind] += lines
+    return Report(summed([r.document for r in reports]), summed([r.graph for r in reports]),
+                  summed([r.relations for r in reports]), dict(errors))
+
+
 def score_documents(graph: Graph, gold: dict) -> dict[str, Report]:
     """Each document of ``gold`` scored on its own: its entities, and the relations between
     them (the graph does not say which document a relation came from: one between two
@@ -290,6 +312,15 @@ def _score(entities: dict, relations: set, gold: dict, *, both_ends: bool = Fals
         relation_scores[r] = _prf(hits[r], hits[r], counts[r], gold_counts[r])
     relation_scores["ALL"] = _prf(sum(hits.values()), sum(hits.values()), sum(counts.values()), sum(gold_counts.values()))
     return Report(document, graph_level, relation_scores, dict(errors))
+
+
+def format_summary(report: Report) -> str:
+    """The headline classes and the relations in a few lines (relaxed, document level)."""
+    classes = " ".join(f"{c} {report.document[c]['f1']:.3f}" for c in HEADLINE)
+    relations = " ".join(f"{r} {report.relations[r]['f1']:.3f}" for r in RELATION_TYPES)
+    h, a = report.document["HEADLINE"], report.relations["ALL"]
+    return (f"  headline F1 {h['f1']:.3f} (P {h['p']:.3f} R {h['r']:.3f})   {classes}\n"
+            f"  relations F1 {a['f1']:.3f} (P {a['p']:.3f} R {a['r']:.3f})   {relations}")
 
 
 def format_report(report: Report, *, errors: int = 0) -> str:

@@ -1,0 +1,254 @@
+"""A learned judge of the rules' candidates: which are names, and where a name starts and ends.
+
+The rules propose candidates generously; many are not names (这一项目, 县政府对项目) or run
+on through a clause (富地柳林燃气有限公司还可通过柳林煤气化公司). This component gives every
+enterprise, project and programme candidate, and the shorter variants of it that start or
+end at another word boundary, a probability of being a name of its class, from features of
+the span and the words around it (:func:`features`), with a logistic model trained on the
+annotated corpus (``kg train``). Candidates below the model's threshold are dropped;
+``kg_entity_select`` then prefers the most probable of overlapping candidates.
+
+The model is a JSON file of feature weights (``kg/models/entities.json``): small, readable,
+loaded without pickle, and part of the extraction cache's key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.segment import WORD_ENDS
+from kg.types import DIVISION_CLASSES
+
+MODELS = Path(__file__).resolve().parent / "models"
+ENTITY_MODEL = MODELS / "entities.json"
+JUDGED = ("Enterprise", "Project", "Program")
+VARIANT = "~"  # a variant's rule id is its candidate's rule id with this and how it was cut
+_MAX_LEFT_CUTS = 6  # variants that start at a later word: up to this many words in
+_QUOTES_OPEN, _QUOTES_CLOSE = "“「《‘\"『", "”」》’\"』"
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class LinearModel:
+    """A logistic model over named binary features."""
+
+    weights: dict[str, float]
+    bias: float = 0.0
+    threshold: float = 0.5
+    about: dict = field(default_factory=dict)  # what it was trained on, how, and its figures
+
+    def probability(self, names: list[str]) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) for name in names)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(data["weights"], data["bias"], data["threshold"], data.get("about", {}))
+
+    def dumps(self) -> str:
+        data = {"about": self.about, "bias": self.bias, "threshold": self.threshold,
+                "weights": dict(sorted(self.weights.items()))}
+        return json.dumps(data, ensure_ascii=False, indent=0) + "\n"
+
+
+@dataclass(frozen=True)
+class Words:
+    """Where the segmenter's words end in a text, for reading the words around a span."""
+
+    text: str
+    ends: list[int]
+
+    def index(self, offset: int) -> int:
+        """The index of the word that holds the character at ``offset``."""
+        return bisect_right(self.ends, offset)
+
+    def word(self, i: int) -> str:
+        if i < 0 or i >= len(self.ends):
+            return "<none>"
+        return self.text[(self.ends[i - 1] if i else 0) : self.ends[i]]
+
+    def is_start(self, offset: int) -> bool:
+        return offset == 0 or (i := bisect_left(self.ends, offset)) < len(self.ends) and self.ends[i] == offset
+
+    def is_end(self, offset: int) -> bool:
+        i = bisect_left(self.ends, offset)
+        return i < len(self.ends) and self.ends[i] == offset
+
+
+def features(words: Words, start: int, end: int, label: str, rule: str) -> list[str]:
+    """What the model sees of a candidate: its class and rule, its first and last characters
+    and words, the characters and words just before and after it, its inner character pairs,
+    digits, list marks and quotes, and how often it recurs in the text."""
+    text, name, c = words.text, words.text[start:end], label
+    base, _, cut = rule.partition(VARIANT)
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    first, last = words.index(start), words.index(end - 1)
+    found = [
+        f"class={c}", f"rule={base}", f"cut={c}:{cut or '-'}", f"len={c}:{min(len(name), 24) // 3}",
+        f"first1={c}:{name[:1]}", f"first2={c}:{name[:2]}", f"last1={c}:{name[-1:]}", f"last2={c}:{name[-2:]}",
+        f"last3={c}:{name[-3:]}", f"before1={c}:{before[-1:]}", f"before2={c}:{before}",
+        f"after1={c}:{after[:1]}", f"after2={c}:{after}",
+        f"word_before={c}:{words.word(first - 1) if words.is_start(start) else '<inside>'}",
+        f"word_after={c}:{words.word(last + 1) if words.is_end(end) else '<inside>'}",
+        f"first_word={c}:{words.word(first)}", f"last_word={c}:{words.word(last)}",
+        f"words={c}:{min(last - first + 1, 8)}",
+        f"recurs={c}:{min(text.count(name), 3)}",
+    ]
+    found += [f"pair={c}:{name[i:i + 2]}" for i in range(len(name) - 1)]
+    if _DIGIT.search(name):
+        found.append(f"digit={c}")
+    for mark in "、，与和及的对在将是":
+        if mark in name:
+            found.append(f"has={c}:{mark}")
+    if before[-1:] and before[-1] in _QUOTES_OPEN and after[:1] and after[0] in _QUOTES_CLOSE:
+        found.append(f"quoted={c}")
+    return found
+
+
+def variants(words: Words, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Shorter spans a candidate may really be: starting at one of its next few words (民营企业
+    山西鹏飞集团 -> 山西鹏飞集团), or ending where its last word ends earlier in it too
+    (甲公司还可通过乙公司 -> 甲公司), and both."""
+    name = words.text[start:end]
+    last = words.word(words.index(end - 1))
+    ends = [end]
+    if 1 <= len(last) < len(name) and words.is_end(end):
+        ends += [start + i + len(last) for i in _occurrences(name[: -len(last)], last)
+                 if words.is_end(start + i + len(last)) and i + len(last) >= 4]
+    first = words.index(start)
+    starts = [start] + [words.ends[i] for i in range(first, min(first + _MAX_LEFT_CUTS, len(words.ends)))
+                        if start < words.ends[i] < end - 3]
+    return [(s, e, ("L" if s > start else "") + ("R" if e < end else ""))
+            for s, e in ((s, e) for s in starts for e in ends) if (s, e) != (start, end) and e - s >= 4]
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
+# A proposed name never runs across these: clause and sentence punctuation, list commas.
+_STOPS = frozenset("。！？；，、：:;,!?\n")
+_PROPOSAL_WINDOW = 26  # characters before a head word where a proposed name may start
+
+
+class Proposer:
+    """Names the rules may have missed: every span that ends with a head word of a class (a
+    company form, a project's or a programme's head noun) and starts at one of the words
+    before it, within the clause. The model judges them like the rules' candidates."""
+
+    def __init__(self, heads: dict[str, frozenset[str]]):
+        by_word: dict[str, set[str]] = {}
+        for label, words in heads.items():
+            for word in words:
+                by_word.setdefault(word, set()).add(label)
+        self.labels = {w: tuple(sorted(ls)) for w, ls in by_word.items()}
+        self.pattern = re.compile("|".join(map(re.escape, sorted(by_word, key=len, reverse=True))))
+
+    def __call__(self, words: Words) -> list[tuple[int, int, str]]:
+        text, found = words.text, []
+        for match in self.pattern.finditer(text):
+            end = match.end()
+            if not words.is_end(end):
+                continue
+            first = words.index(max(0, end - _PROPOSAL_WINDOW))
+            for i in range(words.index(match.start()) - 1, first - 1, -1):
+                start = words.ends[i - 1] if i else 0
+                if any(c in _STOPS for c in text[start:end]):
+                    break
+                if end - start >= 4:
+                    found += [(start, end, label) for label in self.labels[match.group()]]
+        return found
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A span the model judges: a rule's candidate, a variant of one, or a proposal."""
+
+    start: int
+    end: int
+    label: str
+    rule: str
+    aliases: tuple[str, ...] = ()
+    priority: int = 0
+    span: Span | None = None  # the rule's candidate itself
+
+
+def judged_spans(doc: Doc, words: Words, proposer: Proposer) -> list[Judged]:
+    """Every span the model judges in ``doc``, each (start, end, class) once: the rules'
+    candidates of the judged classes first, then their variants, then the proposals."""
+    from kg.entities import CANDIDATES, _info
+
+    found: dict[tuple[int, int, str], Judged] = {}
+    later: list[Judged] = []
+    for span in doc.spans.get(CANDIDATES, []):
+        if span.label_ not in JUDGED:
+            continue
+        info = _info(span)
+        start, end = info.chars
+        found.setdefault((start, end, span.label_), Judged(start, end, span.label_, span.id_, info.aliases, info.priority, span))
+        later += [Judged(s, e, span.label_, f"{span.id_}{VARIANT}{cut}", (), info.priority) for s, e, cut in variants(words, start, end)]
+    later += [Judged(s, e, label, "proposal") for s, e, label in proposer(words)]
+    for judged in later:
+        found.setdefault((judged.start, judged.end, judged.label), judged)
+    return list(found.values())
+
+
+def make_proposer() -> Proposer:
+    from kg.rules import default_rules
+
+    lexicons = default_rules().lexicons
+    return Proposer({"Enterprise": lexicons["company_suffix"], "Project": lexicons["project_head"],
+                     "Program": lexicons["program_head"]})
+
+
+class CandidateScorer:
+    """The pipeline component: every judged span scored, the improbable dropped, the rest
+    kept as candidates with their probability for ``kg_entity_select``."""
+
+    def __init__(self, model: LinearModel | None, proposer: Proposer):
+        self.model = model
+        self.proposer = proposer
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is None:
+            return doc
+        from kg.entities import CANDIDATES, INFO, _info, _key, _span, text_of
+
+        words = Words(text_of(doc), doc.user_data.get(WORD_ENDS) or [t.idx + len(t) for t in doc])
+        kept = [span for span in doc.spans.get(CANDIDATES, []) if span.label_ not in JUDGED]
+        for judged in judged_spans(doc, words, self.proposer):
+            p = self.model.probability(features(words, judged.start, judged.end, judged.label, judged.rule))
+            if p < self.model.threshold:
+                continue
+            span = judged.span or _span(doc, judged.start, judged.end, judged.label, judged.rule,
+                                        aliases=judged.aliases, priority=judged.priority)
+            if span is not None:
+                doc.user_data[INFO][_key(span)] = replace(_info(span), score=p)
+                kept.append(span)
+        doc.spans[CANDIDATES] = kept
+        return doc
+
+
+@Language.factory("kg_candidate_scorer", requires=["doc.spans"], assigns=["doc.spans"], default_config={"model": None, "threshold": None})
+def make_candidate_scorer(nlp: Language, name: str, model: str | None, threshold: float | None):
+    """``model``: a weights file; None: the shipped one, where there is one; "none": no scorer."""
+    if model == "none" or (model is None and not ENTITY_MODEL.is_file()):
+        return CandidateScorer(None, make_proposer())
+    path = Path(model or ENTITY_MODEL)
+    if not path.is_file():
+        from kg.errors import KgError
+
+        raise KgError(f"{path}: no such model file")
+    loaded = LinearModel.load(path)
+    if threshold is not None:
+        loaded.threshold = threshold
+    return CandidateScorer(loaded, make_proposer())
