@@ -116,30 +116,31 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from kg.corpus import documents
     from kg.evaluate import format_summary
     from kg.export import write_atomic
     from kg.train import cross_validate, rules_alone, train
 
     corpus = Path(args.corpus)
+    docs = [d.doc for d in documents(corpus, args.split)]
+    print(f"rules alone, {len(docs)} {args.split} documents:")
+    print(format_summary(rules_alone(corpus, docs)))
     if args.cv:
-        from kg.corpus import documents
-
-        docs = [d.doc for d in documents(corpus, args.split)]
-        print(f"rules alone, {len(docs)} {args.split} documents:")
-        print(format_summary(rules_alone(corpus, docs)))
-        for threshold, report in cross_validate(corpus, docs, args.folds, args.seed).items():
-            print(f"\nrules + learned scorer, {args.folds}-fold cross-validation by document, threshold {threshold}:")
-            print(format_summary(report))
-        return 0
-    model, reports = train(corpus, args.split, k=args.folds, seed=args.seed)
-    best = reports[model.threshold]
-    print(f"{args.folds}-fold cross-validation by document on {len(model.about['trained_on'])} {args.split} documents, "
-          f"threshold {model.threshold} (best of {', '.join(map(str, reports))}):")
-    print(format_summary(best))
-    write_atomic(args.out, model.dumps())
-    print(f"written: {args.out} ({len(model.weights)} weights)")
+        reports = cross_validate(corpus, docs, args.folds, args.seed)
+    else:
+        models, reports = train(corpus, args.split, k=args.folds, seed=args.seed)
+    for name, report in reports.items():
+        print(f"\nrules + {name}, {args.folds}-fold cross-validation by document:")
+        print(format_summary(report))
+    if not args.cv:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in ("entities", "developedBy"):  # a model left out is not loaded either
+            if stale not in models and (out / f"{stale}.json").is_file():
+                (out / f"{stale}.json").unlink()
+        for name, model in models.items():
+            write_atomic(out / f"{name}.json", model.dumps())
+            print(f"written: {out / f'{name}.json'} ({len(model.weights)} weights, threshold {model.threshold})")
     return 0
 
 
@@ -225,8 +226,8 @@ def parser() -> argparse.ArgumentParser:
     learn.add_argument("--seed", type=int, default=0, help="seed of the folds (default: 0)")
     learn.add_argument("--cv", action="store_true", help="only cross-validate: print the figures of the rules alone and of "
                        "every threshold, write no model")
-    learn.add_argument("--out", default=str(Path(__file__).resolve().parent / "models" / "entities.json"),
-                       help="where to write the model (default: the one kg build uses, kg/models/entities.json)")
+    learn.add_argument("--out", default=str(Path(__file__).resolve().parent / "models"),
+                       help="folder to write the models to (default: the one kg build uses, kg/models)")
     learn.set_defaults(run=_train)
     query = commands.add_parser("query", help="run a SPARQL query (SELECT, ASK, CONSTRUCT) on a graph file")
     query.add_argument("graph", help="graph file (.ttl, .nt, .jsonld …) or a store folder made by kg build --store")

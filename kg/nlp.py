@@ -6,15 +6,20 @@ import spacy
 from spacy.language import Language
 
 import kg.entities  # noqa: F401  (registers the kg_* components)
+import kg.relation_scorer  # noqa: F401
 import kg.scorer  # noqa: F401
 from kg.places import gazetteer
 from kg.rules import default_rules, load_rules
 from kg.segment import JiebaTokenizer
 
 
-def make_nlp(*, rules: str | None = None, model: str | None = None, threshold: float | None = None) -> Language:
-    """Build the pipeline once per run; nothing is downloaded. ``model``: the learned
-    candidate scorer's weights (default: the one shipped in kg/models, if any)."""
+def make_nlp(
+    *, rules: str | None = None, model: str | None = None, threshold: float | None = None,
+    developer_model: str | None = None,
+) -> Language:
+    """Build the pipeline once per run; nothing is downloaded. ``model``, ``developer_model``:
+    the weights of the learned candidate scorer and developer model (default: those shipped in
+    kg/models, if any; "none": the rules alone)."""
     nlp = spacy.blank("zh")
     # spaCy's limit guards its parser and NER, which this pipeline does not use; an article
     # is bounded by `kg build --max-bytes` instead (20 MB, some 7 M characters, by default).
@@ -26,4 +31,5 @@ def make_nlp(*, rules: str | None = None, model: str | None = None, threshold: f
     nlp.add_pipe("kg_candidate_scorer", config={"model": model, "threshold": threshold})
     nlp.add_pipe("kg_entity_select")
     nlp.add_pipe("kg_project_owners")
+    nlp.add_pipe("kg_developed_by", config={"model": developer_model})
     return nlp

@@ -130,7 +130,12 @@ def find_relations(
                 found.append(RelationMention(m, "locatedIn", divisions[cued.key], "locatedIn.cue"))
             elif inside:
                 place = max(inside, key=lambda n: (_SPECIFIC[n.label], -n.start))
-                if home is not None and place.key in above_home:
+                opening = next((n for n in inside if n.start == m.start), None)
+                if m.label == "Enterprise" and opening is not None and opening.key in above_home:
+                    # 山西某某有限公司: an enterprise is where the division opening its name is
+                    # (annotation guide, conventions), when the text says no more
+                    found.append(RelationMention(m, "locatedIn", divisions[opening.key], "locatedIn.name_place"))
+                elif home is not None and place.key in above_home:
                     # 山西某某厂 in an article about a county of 山西: the county is more specific
                     found.append(RelationMention(m, "locatedIn", home, "locatedIn.document"))
                 else:

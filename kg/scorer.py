@@ -18,6 +18,7 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -62,10 +63,14 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class Words:
-    """Where the segmenter's words end in a text, for reading the words around a span."""
+    """Where the segmenter's words end in a text, for reading the words around a span; where
+    divisions are named in it; which words the dictionary knows (a coined trade name it does not)."""
 
     text: str
     ends: list[int]
+    place_starts: frozenset[int] = frozenset()
+    place_ends: frozenset[int] = frozenset()
+    knows: Callable[[str], bool] = lambda word: True
 
     def index(self, offset: int) -> int:
         """The index of the word that holds the character at ``offset``."""
@@ -100,6 +105,9 @@ def features(words: Words, start: int, end: int, label: str, rule: str) -> list[
         f"word_before={c}:{words.word(first - 1) if words.is_start(start) else '<inside>'}",
         f"word_after={c}:{words.word(last + 1) if words.is_end(end) else '<inside>'}",
         f"first_word={c}:{words.word(first)}", f"last_word={c}:{words.word(last)}",
+        f"word_before2={c}:{words.word(first - 2) if words.is_start(start) else '<inside>'}",
+        f"first_known={c}:{words.knows(words.word(first))}",
+        f"opens_with_place={c}:{start in words.place_starts}", f"place_before={c}:{start in words.place_ends}",
         f"words={c}:{min(last - first + 1, 8)}",
         f"recurs={c}:{min(text.count(name), 3)}",
     ]
@@ -138,12 +146,14 @@ def _occurrences(text: str, word: str) -> list[int]:
 # A proposed name never runs across these: clause and sentence punctuation, list commas.
 _STOPS = frozenset("。！？；，、：:;,!?\n")
 _PROPOSAL_WINDOW = 26  # characters before a head word where a proposed name may start
+_QUOTED = re.compile(r"[“「]([^“”「」。！？；，\n]{2,20})[”」]")
 
 
 class Proposer:
     """Names the rules may have missed: every span that ends with a head word of a class (a
     company form, a project's or a programme's head noun) and starts at one of the words
-    before it, within the clause. The model judges them like the rules' candidates."""
+    before it, within the clause; and every quoted phrase, as a programme. The model judges
+    them like the rules' candidates."""
 
     def __init__(self, heads: dict[str, frozenset[str]]):
         by_word: dict[str, set[str]] = {}
@@ -154,7 +164,9 @@ class Proposer:
         self.pattern = re.compile("|".join(map(re.escape, sorted(by_word, key=len, reverse=True))))
 
     def __call__(self, words: Words) -> list[tuple[int, int, str]]:
-        text, found = words.text, []
+        text = words.text
+        # A quoted phrase is often a programme's name (“四个一”, “一码清”), as often a slogan.
+        found = [(m.start(1), m.end(1), "Program") for m in _QUOTED.finditer(text)]
         for match in self.pattern.finditer(text):
             end = match.end()
             if not words.is_end(end):
@@ -202,28 +214,46 @@ def judged_spans(doc: Doc, words: Words, proposer: Proposer) -> list[Judged]:
     return list(found.values())
 
 
+def words_of(doc: Doc, knows: Callable[[str], bool]) -> Words:
+    """The Words of a Doc the tokenizer and the place finder have been over; ``knows``: the
+    tokenizer's dictionary."""
+    from kg.entities import CANDIDATES, _info, text_of
+
+    places = [_info(s).chars for s in doc.spans.get(CANDIDATES, []) if s.label_ in DIVISION_CLASSES]
+    return Words(text_of(doc), doc.user_data.get(WORD_ENDS) or [t.idx + len(t) for t in doc],
+                 frozenset(a for a, _ in places), frozenset(b for _, b in places), knows)
+
+
 def make_proposer() -> Proposer:
     from kg.rules import default_rules
 
-    lexicons = default_rules().lexicons
-    return Proposer({"Enterprise": lexicons["company_suffix"], "Project": lexicons["project_head"],
-                     "Program": lexicons["program_head"]})
+    from kg.rules import RULES_DIR, read_lexicon
+
+    # The rules' head words, and the broader endings of kg/rules/lexicon/*_endings.txt: those
+    # are the scorer's own vocabulary, kept out of the segmenter's dictionary.
+    lexicons, folder = default_rules().lexicons, RULES_DIR / "lexicon"
+    return Proposer({
+        "Enterprise": lexicons["company_suffix"] | read_lexicon(folder / "enterprise_endings.txt"),
+        "Project": lexicons["project_head"] | read_lexicon(folder / "project_endings.txt"),
+        "Program": lexicons["program_head"] | read_lexicon(folder / "program_endings.txt"),
+    })
 
 
 class CandidateScorer:
     """The pipeline component: every judged span scored, the improbable dropped, the rest
     kept as candidates with their probability for ``kg_entity_select``."""
 
-    def __init__(self, model: LinearModel | None, proposer: Proposer):
+    def __init__(self, model: LinearModel | None, proposer: Proposer | None, knows: Callable[[str], bool]):
         self.model = model
         self.proposer = proposer
+        self.knows = knows
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             return doc
         from kg.entities import CANDIDATES, INFO, _info, _key, _span, text_of
 
-        words = Words(text_of(doc), doc.user_data.get(WORD_ENDS) or [t.idx + len(t) for t in doc])
+        words = words_of(doc, self.knows)
         kept = [span for span in doc.spans.get(CANDIDATES, []) if span.label_ not in JUDGED]
         for judged in judged_spans(doc, words, self.proposer):
             p = self.model.probability(features(words, judged.start, judged.end, judged.label, judged.rule))
@@ -242,7 +272,7 @@ class CandidateScorer:
 def make_candidate_scorer(nlp: Language, name: str, model: str | None, threshold: float | None):
     """``model``: a weights file; None: the shipped one, where there is one; "none": no scorer."""
     if model == "none" or (model is None and not ENTITY_MODEL.is_file()):
-        return CandidateScorer(None, make_proposer())
+        return CandidateScorer(None, None, nlp.tokenizer.knows)
     path = Path(model or ENTITY_MODEL)
     if not path.is_file():
         from kg.errors import KgError
@@ -251,4 +281,4 @@ def make_candidate_scorer(nlp: Language, name: str, model: str | None, threshold
     loaded = LinearModel.load(path)
     if threshold is not None:
         loaded.threshold = threshold
-    return CandidateScorer(loaded, make_proposer())
+    return CandidateScorer(loaded, make_proposer(), nlp.tokenizer.knows)

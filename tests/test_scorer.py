@@ -67,8 +67,9 @@ def test_kg_train_on_two_articles_writes_a_model_that_a_build_uses(tmp_path, cap
         shutil.copy(ROOT / "corpus" / "gold" / f"{name}.json", corpus / "gold")
         rows.append(f"{name}.txt\t兴县\t吕梁市\t山西省\tfeature\tpdf\tsimplified\tdev")
     (corpus / "documents.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    model = tmp_path / "model.json"
-    assert main(["train", "--corpus", str(corpus), "--folds", "2", "--out", str(model)]) == 0
+    models = tmp_path / "models"
+    assert main(["train", "--corpus", str(corpus), "--folds", "2", "--out", str(models)]) == 0
+    model = models / "entities.json"
     out = capsys.readouterr().out
     assert "2-fold cross-validation" in out and "headline F1" in out
     trained = LinearModel.load(model)
@@ -80,3 +81,33 @@ def test_kg_train_on_two_articles_writes_a_model_that_a_build_uses(tmp_path, cap
 
     graph = build([corpus / "texts"], nlp=make_nlp(model=str(model))).graph
     assert len(graph) > 100
+
+
+def test_developer_pairs_read_the_words_between_a_project_and_each_enterprise_of_its_sentence():
+    from kg.relation_scorer import developer_pairs
+    from kg.types import Mention
+
+    text = "由甲公司投资建设的乙项目与丙集团签约。"
+    def mention(name, label):
+        start = text.index(name)
+        return Mention("d", name, label, start, start + len(name), 0, "r")
+    a, b, c = mention("甲公司", "Enterprise"), mention("乙项目", "Project"), mention("丙集团", "Enterprise")
+    pairs = {pair.enterprise.text: set(pair.features) for pair in developer_pairs((a, b, c), (), text)}
+    assert "between=before:投资建设的" in pairs["甲公司"] and "side=before" in pairs["甲公司"]
+    assert "between=after:与" in pairs["丙集团"] and "side=after" in pairs["丙集团"]
+
+
+def test_the_shipped_models_are_part_of_the_extraction_cache_key(tmp_path, monkeypatch):
+    import kg.cache
+
+    before = kg.cache.extractor_version()
+    kg.cache.extractor_version.cache_clear()
+    package = tmp_path / "kg"
+    shutil.copytree(ROOT / "kg", package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "models").mkdir(exist_ok=True)
+    (package / "models" / "entities.json").write_text(LinearModel({"class=Project": 9.0}).dumps(), encoding="utf-8")
+    monkeypatch.setattr(kg.cache, "PACKAGE", package)
+    try:
+        assert kg.cache.extractor_version() != before
+    finally:
+        kg.cache.extractor_version.cache_clear()
