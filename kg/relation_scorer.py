@@ -5,7 +5,8 @@ it by a few fixed words (由甲公司投资建设的乙项目). Texts say it in 
 乙项目, 甲公司总投资5亿元的乙项目, 乙项目由甲公司和丙公司合作建设). For every project and
 enterprise of one sentence a logistic model (``kg train``) gives the probability that the
 enterprise develops the project, from their order, the words between them, how many other
-enterprises and projects stand between, and the cue rules' verdict as one more feature.
+enterprises and projects stand between, and the cue rules' verdict as one more feature; the
+probable ones are added to the rules' (replacing the rules' did worse by cross-validation).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def developer_pairs(mentions: tuple[Mention, ...], relations: tuple[RelationMent
 
 
 class DevelopedByScorer:
-    """Replace the rules' developedBy by the pairs the model finds probable.
+    """Add the pairs the model finds probable to the developers the cue rules found.
 
     A pipeline component that leaves the Doc as it is: it carries the model to the step after
     spaCy where relations are found (``kg.build.extract`` asks the pipeline for it), so that a
@@ -90,11 +91,12 @@ class DevelopedByScorer:
     def rescore(self, mentions, relations, text) -> tuple[RelationMention, ...]:
         if self.model is None:
             return relations
-        kept = tuple(r for r in relations if r.type != "developedBy")
-        return kept + tuple(
+        ruled = {(r.head.start, r.tail.start) for r in relations if r.type == "developedBy"}
+        return relations + tuple(
             RelationMention(pair.project, "developedBy", pair.enterprise, "developedBy.learned")
             for pair in developer_pairs(mentions, relations, text)
-            if self.model.probability(list(pair.features)) >= self.model.threshold
+            if (pair.project.start, pair.enterprise.start) not in ruled
+            and self.model.probability(list(pair.features)) >= self.model.threshold
         )
 
 

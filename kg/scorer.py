@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from itertools import accumulate, repeat
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.segment import WORD_ENDS
+from kg.segment import WORD_ENDS, WORD_TAGS
 from kg.types import DIVISION_CLASSES
 
 MODELS = Path(__file__).resolve().parent / "models"
@@ -46,8 +47,14 @@ class LinearModel:
     threshold: float = 0.5
     about: dict = field(default_factory=dict)  # what it was trained on, how, and its figures
 
-    def probability(self, names: list[str]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) for name in names)
+    def weight(self, names: list[str]) -> float:
+        """The summed weights of the features ``names``."""
+        return sum(map(self.weights.get, names, repeat(0.0)))
+
+    def probability(self, names: list[str], extra: float = 0.0) -> float:
+        """The probability of the positive class given the features ``names`` (and ``extra``,
+        a sum of weights already looked up)."""
+        z = self.bias + extra + self.weight(names)
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
     @classmethod
@@ -71,6 +78,18 @@ class Words:
     place_starts: frozenset[int] = frozenset()
     place_ends: frozenset[int] = frozenset()
     knows: Callable[[str], bool] = lambda word: True
+    tags: list[str] = field(default_factory=list)  # each word's part of speech
+    counts: dict[str, int] = field(default_factory=dict)  # of names, as counted by ``recurs``
+
+    def tag(self, i: int) -> str:
+        return self.tags[i] or "-" if 0 <= i < len(self.tags) else "<none>"
+
+    def recurs(self, name: str) -> int:
+        """How often ``name`` occurs in the text, counted up to 3 (once per name)."""
+        if name not in self.counts:
+            self.counts[name] = min(self.text.count(name), 3)
+        return self.counts[name]
+
 
     def index(self, offset: int) -> int:
         """The index of the word that holds the character at ``offset``."""
@@ -89,35 +108,70 @@ class Words:
         return i < len(self.ends) and self.ends[i] == offset
 
 
-def features(words: Words, start: int, end: int, label: str, rule: str) -> list[str]:
-    """What the model sees of a candidate: its class and rule, its first and last characters
-    and words, the characters and words just before and after it, its inner character pairs,
-    digits, list marks and quotes, and how often it recurs in the text."""
-    text, name, c = words.text, words.text[start:end], label
+def pair_feature(label: str, pair: str) -> str:
+    return f"pair={label}:{pair}"
+
+
+def features(words: Words, start: int, end: int, label: str, rule: str, *, pairs: bool = True) -> list[str]:
+    """What the model sees of a candidate: how it starts (``start_features``), how it ends
+    (``end_features``), and the span itself (``span_features``): its inner character pairs
+    among them, left out with ``pairs=False`` (``CandidateScorer`` adds their weights from
+    running sums)."""
+    found = [*span_features(words, start, end, label, rule), *start_features(words, start, label),
+             *end_features(words, end, label)]
+    if pairs:
+        name = words.text[start:end]
+        found += [pair_feature(label, name[i : i + 2]) for i in range(len(name) - 1)]
+    return found
+
+
+def start_features(words: Words, start: int, c: str) -> list[str]:
+    """Its first characters, word and part of speech, and the two words (and characters)
+    before it; whether a division opens it or ends just before; whether the dictionary knows
+    its first word (a coined trade name it does not). Shared by every span from ``start``."""
+    text, first = words.text, words.index(start)
+    before, at_word = text[max(0, start - 2) : start], words.is_start(start)
+    return [
+        f"first1={c}:{text[start:start + 1]}", f"first2={c}:{text[start:start + 2]}",
+        f"before1={c}:{before[-1:]}", f"before2={c}:{before}",
+        f"word_before={c}:{words.word(first - 1) if at_word else '<inside>'}",
+        f"word_before2={c}:{words.word(first - 2) if at_word else '<inside>'}",
+        f"tag_before={c}:{words.tag(first - 1) if at_word else '<inside>'}",
+        f"first_word={c}:{words.word(first)}", f"tag_first={c}:{words.tag(first)}",
+        f"first_known={c}:{words.knows(words.word(first))}",
+        f"opens_with_place={c}:{start in words.place_starts}", f"place_before={c}:{start in words.place_ends}",
+    ]
+
+
+def end_features(words: Words, end: int, c: str) -> list[str]:
+    """Its last characters, word and part of speech, and the word (and characters) after it."""
+    text, last = words.text, words.index(end - 1)
+    after = text[end : end + 2]
+    return [
+        f"last1={c}:{text[end - 1:end]}", f"last2={c}:{text[max(0, end - 2):end]}", f"last3={c}:{text[max(0, end - 3):end]}",
+        f"after1={c}:{after[:1]}", f"after2={c}:{after}",
+        f"word_after={c}:{words.word(last + 1) if words.is_end(end) else '<inside>'}",
+        f"tag_after={c}:{words.tag(last + 1) if words.is_end(end) else '<inside>'}",
+        f"last_word={c}:{words.word(last)}", f"tag_last={c}:{words.tag(last)}",
+    ]
+
+
+def span_features(words: Words, start: int, end: int, c: str, rule: str) -> list[str]:
+    """Its class and rule, its length in characters and words, its parts of speech, how often
+    it recurs in the text, digits, list marks and function words inside, quotes around."""
+    text, name = words.text, words.text[start:end]
     base, _, cut = rule.partition(VARIANT)
-    before, after = text[max(0, start - 2) : start], text[end : end + 2]
     first, last = words.index(start), words.index(end - 1)
     found = [
         f"class={c}", f"rule={base}", f"cut={c}:{cut or '-'}", f"len={c}:{min(len(name), 24) // 3}",
-        f"first1={c}:{name[:1]}", f"first2={c}:{name[:2]}", f"last1={c}:{name[-1:]}", f"last2={c}:{name[-2:]}",
-        f"last3={c}:{name[-3:]}", f"before1={c}:{before[-1:]}", f"before2={c}:{before}",
-        f"after1={c}:{after[:1]}", f"after2={c}:{after}",
-        f"word_before={c}:{words.word(first - 1) if words.is_start(start) else '<inside>'}",
-        f"word_after={c}:{words.word(last + 1) if words.is_end(end) else '<inside>'}",
-        f"first_word={c}:{words.word(first)}", f"last_word={c}:{words.word(last)}",
-        f"word_before2={c}:{words.word(first - 2) if words.is_start(start) else '<inside>'}",
-        f"first_known={c}:{words.knows(words.word(first))}",
-        f"opens_with_place={c}:{start in words.place_starts}", f"place_before={c}:{start in words.place_ends}",
         f"words={c}:{min(last - first + 1, 8)}",
-        f"recurs={c}:{min(text.count(name), 3)}",
+        f"tags={c}:{'+'.join(words.tag(i) for i in range(first, last + 1)) if last - first < 4 else 'long'}",
+        f"recurs={c}:{words.recurs(name)}",
     ]
-    found += [f"pair={c}:{name[i:i + 2]}" for i in range(len(name) - 1)]
     if _DIGIT.search(name):
         found.append(f"digit={c}")
-    for mark in "、，与和及的对在将是":
-        if mark in name:
-            found.append(f"has={c}:{mark}")
-    if before[-1:] and before[-1] in _QUOTES_OPEN and after[:1] and after[0] in _QUOTES_CLOSE:
+    found += [f"has={c}:{mark}" for mark in "、，与和及的对在将是" if mark in name]
+    if start and text[start - 1] in _QUOTES_OPEN and end < len(text) and text[end] in _QUOTES_CLOSE:
         found.append(f"quoted={c}")
     return found
 
@@ -221,7 +275,8 @@ def words_of(doc: Doc, knows: Callable[[str], bool]) -> Words:
 
     places = [_info(s).chars for s in doc.spans.get(CANDIDATES, []) if s.label_ in DIVISION_CLASSES]
     return Words(text_of(doc), doc.user_data.get(WORD_ENDS) or [t.idx + len(t) for t in doc],
-                 frozenset(a for a, _ in places), frozenset(b for _, b in places), knows)
+                 frozenset(a for a, _ in places), frozenset(b for _, b in places), knows,
+                 doc.user_data.get(WORD_TAGS, []))
 
 
 def make_proposer() -> Proposer:
@@ -247,6 +302,12 @@ class CandidateScorer:
         self.model = model
         self.proposer = proposer
         self.knows = knows
+        # the weight of each inner character pair, by class
+        self.pair_weights: dict[str, dict[str, float]] = {c: {} for c in JUDGED}
+        for name, weight in (model.weights if model else {}).items():
+            if name.startswith("pair="):
+                c, _, pair = name[5:].partition(":")
+                self.pair_weights.setdefault(c, {})[pair] = weight
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
@@ -255,8 +316,23 @@ class CandidateScorer:
 
         words = words_of(doc, self.knows)
         kept = [span for span in doc.spans.get(CANDIDATES, []) if span.label_ not in JUDGED]
+        # The inner character pairs are most of a long span's features: their weights summed
+        # once along the text, per class, give any span's share by one subtraction.
+        # Many spans share a start or an end (the proposals from one head word): the weights of
+        # what a start or an end shows are summed once for each.
+        text, model = words.text, self.model
+        pairs = {c: [0.0, *accumulate(self.pair_weights[c].get(text[i : i + 2], 0.0) for i in range(len(text) - 1))]
+                 for c in JUDGED}
+        starts: dict[tuple[int, str], float] = {}
+        ends: dict[tuple[int, str], float] = {}
         for judged in judged_spans(doc, words, self.proposer):
-            p = self.model.probability(features(words, judged.start, judged.end, judged.label, judged.rule))
+            s, e, c = judged.start, judged.end, judged.label
+            if (s, c) not in starts:
+                starts[(s, c)] = model.weight(start_features(words, s, c))
+            if (e, c) not in ends:
+                ends[(e, c)] = model.weight(end_features(words, e, c))
+            shared = starts[(s, c)] + ends[(e, c)] + pairs[c][e - 1] - pairs[c][s]
+            p = model.probability(span_features(words, s, e, c, judged.rule), shared)
             if p < self.model.threshold:
                 continue
             span = judged.span or _span(doc, judged.start, judged.end, judged.label, judged.rule,

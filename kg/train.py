@@ -28,7 +28,7 @@ from kg.types import Article
 
 # Thresholds tried by cross-validation: of the candidate scorer and of the developer model
 # (None: developedBy by the cue rules alone).
-SETTINGS = [(scorer, developers) for scorer in (0.15, 0.2, 0.3) for developers in (None, 0.4, 0.5)]
+SETTINGS = [(scorer, developers) for scorer in (0.15, 0.2, 0.3) for developers in (None, 0.4, 0.5, 0.6)]
 REGULARISATION = 1.0  # inverse L2 strength (scikit-learn's C), chosen by cross-validation on the dev part
 
 
