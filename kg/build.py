@@ -117,13 +117,13 @@ def extract(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
 
         nlp = make_nlp()
     places = gazetteer()
-    developers = nlp.get_pipe("kg_developed_by")
+    relation_models = nlp.get_pipe("kg_relation_models")
     pending = ((d.text, d) for d in itertools.chain([first], documents))
     for doc, document in nlp.pipe(pending, as_tuples=True):
         sentences, mentions, nested = mentions_from_doc(doc, document.doc_id)
         mentions = with_written_forms(mentions, document)
         relations = find_relations(mentions, nested, places, sentences, document.text)
-        relations = developers.rescore(mentions, relations, document.text)
+        relations = relation_models.rescore(mentions, relations, document.text)
         facts = find_facts(document.text, sentences, mentions)
         divisions = {m.key for m in mentions if m.label in ("Township", "Village") and m.key}
         extraction = Extraction(

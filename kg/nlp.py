@@ -15,11 +15,11 @@ from kg.segment import JiebaTokenizer
 
 def make_nlp(
     *, rules: str | None = None, model: str | None = None, threshold: float | None = None,
-    developer_model: str | None = None,
+    relation_models: dict[str, str] | None = None,
 ) -> Language:
-    """Build the pipeline once per run; nothing is downloaded. ``model``, ``developer_model``:
-    the weights of the learned candidate scorer and developer model (default: those shipped in
-    kg/models, if any; "none": the rules alone)."""
+    """Build the pipeline once per run; nothing is downloaded. ``model``: the weights of the
+    learned candidate scorer, ``relation_models``: of each relation's model, by relation
+    (default: those shipped in kg/models, if any; "none": the rules alone)."""
     nlp = spacy.blank("zh")
     # spaCy's limit guards its parser and NER, which this pipeline does not use; an article
     # is bounded by `kg build --max-bytes` instead (20 MB, some 7 M characters, by default).
@@ -31,5 +31,5 @@ def make_nlp(
     nlp.add_pipe("kg_candidate_scorer", config={"model": model, "threshold": threshold})
     nlp.add_pipe("kg_entity_select")
     nlp.add_pipe("kg_project_owners")
-    nlp.add_pipe("kg_developed_by", config={"model": developer_model})
+    nlp.add_pipe("kg_relation_models", config=relation_models or {})
     return nlp

@@ -1,17 +1,19 @@
-"""Learned developers: which enterprise each project is ``developedBy``.
+"""Learned relations: which enterprise develops each project.
 
 The cue rules (``kg.relations``) find a developer written inside a project's name or joined to
 it by a few fixed words (由甲公司投资建设的乙项目). Texts say it in many more ways (与甲公司签约
 乙项目, 甲公司总投资5亿元的乙项目, 乙项目由甲公司和丙公司合作建设). For every project and
 enterprise of one sentence a logistic model (``kg train``) gives the probability that the
-enterprise develops the project, from their order, the words between them, how many other
-enterprises and projects stand between, and the cue rules' verdict as one more feature; the
-probable ones are added to the rules' (replacing the rules' did worse by cross-validation).
+relation holds, from their order, the words between them, how many other mentions stand
+between, and the cue rules' verdict as one more feature; the probable pairs are added to the
+rules' (replacing the rules' did worse by cross-validation). ``PAIRS`` holds the relations
+that have a model and how their candidate pairs are made.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,24 +22,43 @@ from spacy.language import Language
 from kg.scorer import MODELS, LinearModel
 from kg.types import Mention, RelationMention
 
-DEVELOPER_MODEL = MODELS / "developedBy.json"
-_GAP_WORDS_MAX = 30  # characters between a project and an enterprise read pair by pair
-_BETWEEN_MAX = 12  # characters between a mention and a division read as words between
+RELATION_MODELS = {"developedBy": MODELS / "developedBy.json"}
+_GAP_WORDS_MAX = 30  # characters between the two ends read pair by pair
+_BETWEEN_MAX = 12  # characters between the two ends read as one word
 
 
 @dataclass(frozen=True)
 class Pair:
-    """One candidate developer of one project mention, and what the model sees of the two."""
+    """A candidate relation between two mentions, and what the model sees of the two."""
 
-    project: Mention
-    enterprise: Mention
+    head: Mention
+    tail: Mention
     features: tuple[str, ...]
 
 
+def _between(text: str, a: Mention, b: Mention, others: list[Mention]) -> list[str]:
+    """Where ``b`` stands from ``a`` (before, after, inside), how far, the words between."""
+    if a.start <= b.start and b.end <= a.end:
+        return ["inside=" + ("opening" if b.start == a.start else "within")]
+    side = "before" if b.end <= a.start else "after"
+    lo, hi = (b.end, a.start) if side == "before" else (a.end, b.start)
+    gap = text[lo:hi]
+    between = [m for m in others if lo <= m.start and m.end <= hi]
+    found = [f"side={side}", f"gap={side}:{min(len(gap), 60) // 6}",
+             f"same_class_between={side}:{min(sum(m.label == b.label for m in between), 2)}",
+             f"other_between={side}:{min(sum(m.label == a.label for m in between), 2)}"]
+    if len(gap) <= _BETWEEN_MAX:
+        found.append(f"between={side}:{gap}")
+    found += [f"between_pair={side}:{gap[i:i + 2]}" for i in range(min(len(gap), _GAP_WORDS_MAX) - 1)]
+    if "，" in gap or "；" in gap:
+        found.append(f"clause_between={side}")
+    return found
+
+
 def developer_pairs(mentions: tuple[Mention, ...], relations: tuple[RelationMention, ...], text: str) -> list[Pair]:
-    """Every (project mention, enterprise mention) pair of one sentence, with what joins them:
-    their order, the words between (由甲公司投资建设的乙项目, 乙项目由甲公司承建, 与甲公司签约
-    乙项目), how many other enterprises and projects stand between, and the cue rules' verdict."""
+    """Every (project, enterprise) pair of one sentence, with what joins them: their order,
+    the words between (由甲公司投资建设的乙项目, 乙项目由甲公司承建, 与甲公司签约乙项目), how many
+    other enterprises and projects stand between, and the cue rules' verdict."""
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
         if m.label in ("Enterprise", "Project"):
@@ -45,29 +66,13 @@ def developer_pairs(mentions: tuple[Mention, ...], relations: tuple[RelationMent
     ruled = {(r.head.start, r.tail.start): r.rule for r in relations if r.type == "developedBy"}
     found = []
     for same in by_sentence.values():
-        projects = [m for m in same if m.label == "Project"]
         enterprises = [m for m in same if m.label == "Enterprise"]
-        for p in projects:
+        for p in (m for m in same if m.label == "Project"):
             nearest = min(enterprises, key=lambda e: abs(e.start - p.start), default=None)
             for e in enterprises:
-                f = []
+                f = _between(text, p, e, same)
                 if (p.start, e.start) in ruled:
                     f.append(f"rule={ruled[(p.start, e.start)]}")
-                if p.start <= e.start and e.end <= p.end:
-                    f.append("inside=" + ("opening" if e.start == p.start else "within"))
-                else:
-                    side = "before" if e.end <= p.start else "after"
-                    a, b = (e.end, p.start) if side == "before" else (p.end, e.start)
-                    gap = text[a:b]
-                    others = [m for m in same if a <= m.start and m.end <= b]
-                    f += [f"side={side}", f"gap={side}:{min(len(gap), 60) // 6}",
-                          f"enterprises_between={side}:{min(sum(m.label == 'Enterprise' for m in others), 2)}",
-                          f"projects_between={side}:{min(sum(m.label == 'Project' for m in others), 2)}"]
-                    if len(gap) <= _BETWEEN_MAX:
-                        f.append(f"between={side}:{gap}")
-                    f += [f"between_pair={side}:{gap[i:i + 2]}" for i in range(min(len(gap), _GAP_WORDS_MAX) - 1)]
-                    if "，" in gap or "；" in gap:
-                        f.append(f"clause_between={side}")
                 if e is nearest:
                     f.append("nearest")
                 f.append(f"enterprise_end={e.text[-2:]}")
@@ -75,29 +80,33 @@ def developer_pairs(mentions: tuple[Mention, ...], relations: tuple[RelationMent
     return found
 
 
-class DevelopedByScorer:
-    """Add the pairs the model finds probable to the developers the cue rules found.
+# The relations that have a model, and how the candidate pairs of each are made.
+PAIRS: dict[str, Callable[..., list[Pair]]] = {"developedBy": developer_pairs}
 
-    A pipeline component that leaves the Doc as it is: it carries the model to the step after
+
+class RelationModels:
+    """Add the pairs each relation's model finds probable to the relations the rules found.
+
+    A pipeline component that leaves the Doc as it is: it carries the models to the step after
     spaCy where relations are found (``kg.build.extract`` asks the pipeline for it), so that a
     pipeline is configured, and cross-validated, as one thing."""
 
-    def __init__(self, model: LinearModel | None):
-        self.model = model
+    def __init__(self, models: dict[str, LinearModel]):
+        self.models = models
 
     def __call__(self, doc):
         return doc
 
     def rescore(self, mentions, relations, text) -> tuple[RelationMention, ...]:
-        if self.model is None:
-            return relations
-        ruled = {(r.head.start, r.tail.start) for r in relations if r.type == "developedBy"}
-        return relations + tuple(
-            RelationMention(pair.project, "developedBy", pair.enterprise, "developedBy.learned")
-            for pair in developer_pairs(mentions, relations, text)
-            if (pair.project.start, pair.enterprise.start) not in ruled
-            and self.model.probability(list(pair.features)) >= self.model.threshold
-        )
+        for kind, model in self.models.items():
+            ruled = {(r.head.start, r.head.label, r.tail.start) for r in relations if r.type == kind}
+            relations = relations + tuple(
+                RelationMention(pair.head, kind, pair.tail, f"{kind}.learned")
+                for pair in PAIRS[kind](mentions, relations, text)
+                if (pair.head.start, pair.head.label, pair.tail.start) not in ruled
+                and model.probability(list(pair.features)) >= model.threshold
+            )
+        return relations
 
 
 def _load(model: str | None, default: Path) -> LinearModel | None:
@@ -111,7 +120,8 @@ def _load(model: str | None, default: Path) -> LinearModel | None:
     return LinearModel.load(path)
 
 
-@Language.factory("kg_developed_by", default_config={"model": None})
-def developed_by_scorer(nlp: Language, name: str, model: str | None) -> DevelopedByScorer:
-    """``model``: a weights file; None: the shipped one, where there is one; "none": no model."""
-    return DevelopedByScorer(_load(model, DEVELOPER_MODEL))
+@Language.factory("kg_relation_models", default_config={"developedBy": None})
+def make_relation_models(nlp: Language, name: str, developedBy: str | None) -> RelationModels:  # noqa: N803
+    """Each relation's model: a weights file; None: the shipped one, where there is one; "none": none."""
+    paths = {"developedBy": developedBy}
+    return RelationModels({kind: model for kind, path in paths.items() if (model := _load(path, RELATION_MODELS[kind]))})

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.build import build, make_document
@@ -26,8 +26,9 @@ from kg.evaluate import Report, combine, load_gold, norm, score
 from kg.scorer import LinearModel, features, judged_spans, make_proposer, words_of
 from kg.types import Article
 
-# Thresholds tried by cross-validation: of the candidate scorer and of the developer model
-# (None: developedBy by the cue rules alone).
+# Thresholds tried by cross-validation: of the candidate scorer, and of each relation model
+# (None: that relation by the cue rules alone).
+RELATION_KINDS = ("developedBy",)
 SETTINGS = [(scorer, developers) for scorer in (0.15, 0.2, 0.3) for developers in (None, 0.4, 0.5, 0.6)]
 REGULARISATION = 1.0  # inverse L2 strength (scikit-learn's C), chosen by cross-validation on the dev part
 
@@ -96,17 +97,18 @@ def folds(docs: list[str], k: int, seed: int) -> list[list[str]]:
     return [sorted(shuffled[i::k]) for i in range(k)]
 
 
-def developer_examples(corpus: Path, docs: list[str], nlp) -> list[Example]:
-    """The labelled (project, enterprise) pairs of the developer model in ``docs``, from the
-    mentions ``nlp`` finds: positive where the gold holds developedBy between their entities."""
+def relation_examples(corpus: Path, docs: list[str], nlp) -> dict[str, list[Example]]:
+    """The labelled pairs of each relation model in ``docs`` (``kg.relation_scorer.PAIRS``),
+    from the mentions ``nlp`` finds: positive where the gold holds that relation between
+    the two mentions' entities."""
     from kg.build import with_written_forms
     from kg.entities import mentions_from_doc
     from kg.places import gazetteer
-    from kg.relation_scorer import developer_pairs
+    from kg.relation_scorer import PAIRS
     from kg.relations import find_relations
 
     gold = load_gold([corpus / "gold" / f"{Path(d).stem}.json" for d in docs])
-    found: list[Example] = []
+    found: dict[str, list[Example]] = {kind: [] for kind in PAIRS}
     for name in docs:
         items, triples = gold[name]
         document = make_document(Article(name, (corpus / "texts" / name).read_text(encoding="utf-8")))
@@ -114,9 +116,10 @@ def developer_examples(corpus: Path, docs: list[str], nlp) -> list[Example]:
         mentions = with_written_forms(mentions, document)
         relations = find_relations(mentions, nested, gazetteer(), sentences, document.text)
         entity_of = _gold_names(mentions, items)
-        for pair in developer_pairs(mentions, relations, document.text):
-            head, tail = entity_of.get(pair.project), entity_of.get(pair.enterprise)
-            found.append(Example(name, pair.features, (head, "developedBy", tail) in triples))
+        for kind, pairs_of in PAIRS.items():
+            for pair in pairs_of(mentions, relations, document.text):
+                head, tail = entity_of.get(pair.head), entity_of.get(pair.tail)
+                found[kind].append(Example(name, pair.features, (head, kind, tail) in triples))
     return found
 
 
@@ -161,11 +164,14 @@ class _model_files:
         self.folder.cleanup()
 
 
-def _nlp_with(entities: LinearModel | None, developers: LinearModel | None = None):
+def _nlp_with(entities: LinearModel | None, relations: dict[str, LinearModel | None] | None = None):
+    """A pipeline with these models ("none" for each left out: the rules alone)."""
     from kg.nlp import make_nlp
+    from kg.relation_scorer import RELATION_MODELS
 
-    with _model_files(entities, developers) as (entity_path, developer_path):
-        return make_nlp(model=entity_path, developer_model=developer_path)
+    kinds = list(RELATION_MODELS)
+    with _model_files(entities, *((relations or {}).get(kind) for kind in kinds)) as (entity_path, *paths):
+        return make_nlp(model=entity_path, relation_models=dict(zip(kinds, paths)))
 
 
 def _score_with(nlp, corpus: Path, docs: list[str]) -> Report:
@@ -175,24 +181,26 @@ def _score_with(nlp, corpus: Path, docs: list[str]) -> Report:
 
 def cross_validate(corpus: Path, docs: list[str], k: int = 5, seed: int = 0) -> dict[str, Report]:
     """The figures of ``k``-fold cross-validation by document, for each setting of the
-    models' thresholds ("scorer 0.2 · developers 0.5"; "-": the rules alone)."""
+    models' thresholds (``SETTINGS``)."""
     data = examples(corpus, docs)
     reports: dict[str, list[Report]] = defaultdict(list)
     for held_out in folds(docs, k, seed):
         train_docs = [d for d in docs if d not in held_out]
         entities = fit([e for e in data if e.doc not in held_out])
-        developers = _fit_if_both(developer_examples(corpus, train_docs, _nlp_with(entities)))
-        for scorer, developer in SETTINGS:
-            entities.threshold = scorer
-            if developers is not None:
-                developers.threshold = developer or 0.0
-            nlp = _nlp_with(entities, developers if developer else None)
-            reports[_setting_name((scorer, developer))].append(_score_with(nlp, corpus, held_out))
+        pairs = relation_examples(corpus, train_docs, _nlp_with(entities))
+        relation_models = {kind: _fit_if_both(examples_of) for kind, examples_of in pairs.items()}
+        for setting in SETTINGS:
+            entities.threshold = setting[0]
+            chosen = {}
+            for kind, threshold in zip(RELATION_KINDS, setting[1:]):
+                if threshold and relation_models[kind] is not None:
+                    chosen[kind] = replace(relation_models[kind], threshold=threshold)
+            reports[_setting_name(setting)].append(_score_with(_nlp_with(entities, chosen), corpus, held_out))
     return {name: combine(r) for name, r in reports.items()}
 
 
-def _setting_name(setting: tuple[float, float | None]) -> str:
-    return f"scorer {setting[0]} · developers {setting[1] or '-'}"
+def _setting_name(setting: tuple) -> str:
+    return f"scorer {setting[0]} · " + " · ".join(f"{kind} {t or '-'}" for kind, t in zip(RELATION_KINDS, setting[1:]))
 
 
 def rules_alone(corpus: Path, docs: list[str]) -> Report:
@@ -201,8 +209,8 @@ def rules_alone(corpus: Path, docs: list[str]) -> Report:
 
 def train(corpus: Path, split: str = "dev", *, k: int = 5, seed: int = 0) -> tuple[dict[str, LinearModel], dict[str, Report]]:
     """The models trained on every document of ``split`` ({"entities": …, "developedBy": …};
-    the developer model left out where the rules do better), with the setting of thresholds
-    that cross-validates best, and the cross-validated figures."""
+    a relation's model left out where its rules alone do better), with the
+    setting of thresholds that cross-validates best, and the cross-validated figures."""
     docs = [d.doc for d in documents(corpus, split)]
     if len(docs) < k:
         raise KgError(f"{len(docs)} documents in the {split} part: too few for {k} folds")
@@ -214,10 +222,10 @@ def train(corpus: Path, split: str = "dev", *, k: int = 5, seed: int = 0) -> tup
              "cv_relations_f1": round(chosen.relations["ALL"]["f1"], 4)}
     entities = fit(examples(corpus, docs), threshold=best[0], about=about)
     models = {"entities": entities}
-    developers = _fit_if_both(developer_examples(corpus, docs, _nlp_with(entities)))
-    if best[1] and developers is not None:
-        developers.threshold, developers.about = best[1], about
-        models["developedBy"] = developers
+    pairs = relation_examples(corpus, docs, _nlp_with(entities))
+    for kind, threshold in zip(RELATION_KINDS, best[1:]):
+        if threshold and (model := _fit_if_both(pairs[kind])) is not None:
+            models[kind] = replace(model, threshold=threshold, about=about)
     return models, reports
 
 

@@ -92,7 +92,7 @@ def test_developer_pairs_read_the_words_between_a_project_and_each_enterprise_of
         start = text.index(name)
         return Mention("d", name, label, start, start + len(name), 0, "r")
     a, b, c = mention("甲公司", "Enterprise"), mention("乙项目", "Project"), mention("丙集团", "Enterprise")
-    pairs = {pair.enterprise.text: set(pair.features) for pair in developer_pairs((a, b, c), (), text)}
+    pairs = {pair.tail.text: set(pair.features) for pair in developer_pairs((a, b, c), (), text)}
     assert "between=before:投资建设的" in pairs["甲公司"] and "side=before" in pairs["甲公司"]
     assert "between=after:与" in pairs["丙集团"] and "side=after" in pairs["丙集团"]
 
