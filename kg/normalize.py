@@ -142,6 +142,13 @@ def _undouble(match: re.Match[str]) -> str:
     if not _DOUBLED_LINE.fullmatch(line):
         return line
     once = _DOUBLED_UNIT.sub(r"\1", line)
+    # Text that is doubled by nature stays: numbers (2020, 1100, 8888) and reduplicated words
+    # (平平安安, 红红火火 热热闹闹). A heading printed twice whole ("交口新貌交口新貌") keeps
+    # at least three characters; one doubled character by character (图图①①：：) at least five.
+    shown = "".join(once.split())
+    by_character = all(len(unit) == 1 for unit in _DOUBLED_UNIT.findall(line))
+    if shown.isdigit() or len(shown) < (5 if by_character else 3):
+        return line
     if CAPTION.match(once) or once.rstrip(_CLOSERS)[-1:] in _SENTENCE_END:
         return once  # a caption, or a caption's last line: it may wrap, so no breaks
     # The blank lines around a heading make it a paragraph of its own (see broken_lines).

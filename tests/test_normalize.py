@@ -17,6 +17,12 @@ CASES = [
     (n.repeated_headings, "产业发展加快产业发展加快 项目建设项目建设““提速提速””", "\n\n产业发展加快 项目建设“提速”\n\n"),
     (n.repeated_headings, "图图①①：：交口县棋盘山风电项目交口县棋盘山风电项目。。", "图①：交口县棋盘山风电项目。"),
     (n.repeated_headings, "天天向上的人们", "天天向上的人们"),  # not doubled as a whole: unchanged
+    # text doubled by nature is not a heading printed twice
+    (n.repeated_headings, "2020", "2020"),
+    (n.repeated_headings, "总投资\n1100\n万元", "总投资\n1100\n万元"),
+    (n.repeated_headings, "8888", "8888"),
+    (n.repeated_headings, "平平安安", "平平安安"),
+    (n.repeated_headings, "红红火火 热热闹闹", "红红火火 热热闹闹"),
     # spaced_out_chars
     (n.spaced_out_chars, "外 贸 出 口“ 零 ”", "外贸出口“零”"),
     (n.spaced_out_chars, "截至 2018 年底", "截至2018年底"),
