@@ -144,6 +144,9 @@ def _select(graph: Graph, query: str) -> Iterator[Sequence[str]]:
         return (tuple("" if v is None else str(v) for v in row) for row in graph.query(_PREFIXES + query))
     import pyoxigraph as ox
 
+    # A sentence is a field of the CSV, and a bad PDF extraction can make one of a whole page
+    # (no 。！？ in it): Python's csv refuses fields over 128 KiB unless told otherwise.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     solutions = store.query(_PREFIXES + query, default_graph=oxigraph_graph_name(graph))
     table = io.TextIOWrapper(io.BytesIO(solutions.serialize(format=ox.QueryResultsFormat.CSV)), encoding="utf-8", newline="")
     return itertools.islice(csv.reader(table), 1, None)

@@ -276,3 +276,12 @@ def test_an_article_in_traditional_characters_gives_simplified_names_with_the_wr
     assert (county, SKOS.altLabel, Literal("慶元縣", lang="zh")) in graph
     labels = {str(o) for o in graph.objects(None, RDFS.label)}
     assert "浙江百山祖农业发展有限公司" in labels
+
+
+def test_a_sentence_longer_than_a_csv_field_is_built(tmp_path):
+    # a bad PDF extraction: a page of text with no sentence end in it
+    article = tmp_path / "long.txt"
+    article.write_text("交口县" + "推进项目建设" * 25_000 + "\n", encoding="utf-8")
+    result = build([article], tmp_path / "out")
+    assert (tmp_path / "out" / "graph.html").is_file() and (tmp_path / "out" / "kg.ttl").is_file()
+    assert result.summary()["documents"] == 1
