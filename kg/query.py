@@ -84,12 +84,33 @@ def read_query(query: str) -> str:
     return query
 
 
-def run(store: ox.Store, query: str) -> Result:
-    """Run a SELECT, ASK or CONSTRUCT query.
+# What may hold the word SERVICE without calling one: strings, IRIs and comments.
+_NOT_KEYWORDS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def refuse_remote(query: str) -> None:
+    """A query that names a SERVICE would make this machine send requests wherever the query
+    says (SPARQL 1.1 federation, which Oxigraph carries out): countykg answers from the local
+    graph only.
 
     Raises:
-        QueryError: the query does not parse (the message gives line and column).
+        QueryError: the query calls a SERVICE.
     """
+    if _SERVICE.search(_NOT_KEYWORDS.sub(" ", query)):
+        raise QueryError("SERVICE is not allowed: countykg answers from the local graph only, and never fetches what a query names")
+
+
+def run(store: ox.Store, query: str) -> Result:
+    """Run a SELECT, ASK or CONSTRUCT query on the local graph.
+
+    Raises:
+        QueryError: the query does not parse (the message gives line and column), or calls a
+        SERVICE (``refuse_remote``).
+    """
+    refuse_remote(query)
     try:
         # kg build keeps the graph in the store's default graph, before session 9 in a named
         # graph: the union of all graphs answers for stores of either kind.

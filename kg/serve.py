@@ -4,8 +4,11 @@ GET  /query?query=…                                   (URL-encoded query)
 POST /query  with ``application/sparql-query`` body, or a form with ``query=…``
 
 SELECT and ASK answer in SPARQL JSON results by default, or CSV, TSV or XML by the Accept
-header; CONSTRUCT and DESCRIBE answer in Turtle (or N-Triples on request). Clients such as
-YASGUI or Jena's can use it. It listens on the loopback address unless told otherwise.
+header; CONSTRUCT and DESCRIBE answer in Turtle (or N-Triples on request). It listens on the
+loopback address unless told otherwise, answers only requests that name it (the Host header:
+no page can reach it through a name of its own), sends no CORS header (no page of another
+origin reads its answers), and refuses queries that call a SERVICE (it never fetches what a
+query names).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pyoxigraph as ox
+
+from kg.query import QueryError, refuse_remote
 
 RESULTS = [
     ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
@@ -38,16 +43,25 @@ def make_handler(store: ox.Store):
         server_version = "countykg"
 
         def _answer(self, status: int, body: bytes, media: str) -> None:
+            # No Access-Control-Allow-Origin: a web page the user visits must not read the graph.
             self.send_response(status)
             self.send_header("Content-Type", f"{media}; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Access-Control-Allow-Origin", "*")  # browser clients (YASGUI)
             self.end_headers()
             self.wfile.write(body)
 
         def _query(self, query: str | None) -> None:
+            if not _host_allowed(self.headers.get("Host", ""), self.server.server_address[0]):
+                # a name that resolves here only to reach this server (DNS rebinding)
+                self._answer(403, b"unknown Host: ask for localhost or the address this server listens on\n", "text/plain")
+                return
             if not query:
                 self._answer(400, b"missing query parameter\n", "text/plain")
+                return
+            try:
+                refuse_remote(query)
+            except QueryError as error:
+                self._answer(400, f"{error}\n".encode(), "text/plain")
                 return
             try:
                 result = store.query(query, use_default_graph_as_union=True)
@@ -79,6 +93,14 @@ def make_handler(store: ox.Store):
             sys.stderr.write("kg serve: " + format % args + "\n")
 
     return Handler
+
+
+def _host_allowed(host: str, bound: str) -> bool:
+    """Whether a request's Host names this server: localhost, a loopback address, or the
+    address it listens on."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip("[]").lower()
+    return name in ("localhost", "127.0.0.1", "::1", bound.lower()) or name.startswith("127.")
 
 
 def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878) -> ThreadingHTTPServer:

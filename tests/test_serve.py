@@ -105,3 +105,30 @@ def test_serve_syntax_error_is_a_400(endpoint):
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE {"}), timeout=10)
     assert error.value.code == 400
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "select * where { service silent <http://example.org/> { ?s ?p ?o } }",
+])
+def test_serve_and_query_refuse_a_query_that_calls_a_service(endpoint, store_dir, query, capsys):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": query}), timeout=10)
+    assert error.value.code == 400 and b"SERVICE is not allowed" in error.value.read()
+    assert main(["query", str(store_dir), query]) == 1
+    assert "SERVICE is not allowed" in capsys.readouterr().err
+
+
+def test_a_service_in_a_string_or_a_comment_is_no_service(store_dir, capsys):
+    query = 'SELECT ("SERVICE" AS ?word) WHERE { } # no SERVICE here'
+    assert main(["query", str(store_dir), query]) == 0
+    assert "SERVICE" in capsys.readouterr().out
+
+
+def test_serve_answers_only_requests_that_name_it_and_sends_no_cors_header(endpoint):
+    request = urllib.request.Request(endpoint + "?" + urllib.parse.urlencode({"query": COUNT}), headers={"Host": "attacker.example:7878"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=10)
+    assert error.value.code == 403
+    with urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": COUNT}), timeout=10) as response:
+        assert "Access-Control-Allow-Origin" not in response.headers
