@@ -285,3 +285,28 @@ def test_a_sentence_longer_than_a_csv_field_is_built(tmp_path):
     result = build([article], tmp_path / "out")
     assert (tmp_path / "out" / "graph.html").is_file() and (tmp_path / "out" / "kg.ttl").is_file()
     assert result.summary()["documents"] == 1
+
+
+def test_a_file_planted_in_the_cache_runs_nothing_and_is_extracted_again(seeds_dir, tmp_path):
+    import os
+    import zlib
+
+    article = tmp_path / "a" / "000_bf441c48083cf4d1.txt"
+    article.parent.mkdir()
+    shutil.copy(seeds_dir / article.name, article)
+    cache = ExtractionCache(tmp_path / "cache")
+    first = build([article.parent], cache=cache)
+    entry = cache.entries()[0]
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    entry.write_bytes(zlib.compress(pickle.dumps(Payload())))
+    again = build([article.parent], cache=cache)
+    assert not marker.exists() and again.cached == 0
+    assert again.summary()["entities"] == first.summary()["entities"]
+    entry = cache.entries()[0]
+    entry.write_bytes(zlib.compress(pickle.dumps({"not": "an extraction"})))  # a valid pickle of the wrong type
+    assert build([article.parent], cache=cache).cached == 0
