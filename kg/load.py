@@ -1,12 +1,14 @@
 """Load articles: path -> decoded text, rejecting what is not a text article.
 
-Accepted encodings, tried in this order: UTF-8 (with or without BOM), UTF-16 with a BOM,
-GB18030 (a superset of GBK and GB2312). Anything else is reported, never guessed at.
+Accepted encodings, tried in this order: UTF-16 with a BOM, UTF-8 (with or without BOM),
+UTF-16 without a BOM, GB18030 (a superset of GBK and GB2312); the last two only where the
+text decodes to Chinese or plain text. Anything else is reported, never guessed at.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -26,7 +28,7 @@ def find_articles(paths: Iterable[str | Path]) -> list[Path]:
     found: dict[Path, Path] = {}  # the file itself -> the path it was found by
     for path in map(Path, paths):
         if path.is_dir():
-            files = [p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES]
+            files = _files_under(path)
         elif path.is_file():
             files = [path]
         else:
@@ -46,6 +48,29 @@ def find_articles(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found.values(), key=lambda p: (p.name, str(p)))
 
 
+def _files_under(folder: Path) -> list[Path]:
+    """The article files under ``folder``, whatever the case of their suffix (.TXT), through
+    folders that are symbolic links too (each real folder once).
+
+    Raises:
+        InputError: a folder under it cannot be read (its articles would be lost unsaid).
+    """
+    files, seen = [], set()
+
+    def refuse(error: OSError) -> None:
+        raise InputError(f"{error.filename}: cannot read this folder ({error.strerror}); its articles would be left out")
+
+    for root, folders, names in os.walk(folder, onerror=refuse, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back to a folder already walked
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders.sort()
+        files += [Path(root) / name for name in sorted(names) if Path(name).suffix.lower() in SUFFIXES]
+    return [f for f in files if f.is_file()]
+
+
 def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     """Read one article and decode it.
 
@@ -63,19 +88,24 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode(path, data, "utf-16")
-    if b"\x00" in data:
-        raise InputError(f"{path}: binary file (contains NUL bytes); expected a plain-text article")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        text = _gb18030(data)
+        text = _decode(path, data, "utf-16")
+    elif b"\x00" in data:
+        text = _utf16_without_bom(data)
         if text is None:
-            raise InputError(
-                f"{path}: neither UTF-8 (invalid byte 0x{data[utf8_error.start]:02X} at offset "
-                f"{utf8_error.start}) nor GB18030/GBK; save it as UTF-8"
-            ) from None
-        return text
+            raise InputError(f"{path}: binary file (contains NUL bytes); expected a plain-text article")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as utf8_error:
+            text = _utf16_without_bom(data) or _gb18030(data)
+            if text is None:
+                raise InputError(
+                    f"{path}: neither UTF-8 (invalid byte 0x{data[utf8_error.start]:02X} at offset "
+                    f"{utf8_error.start}) nor UTF-16 nor GB18030/GBK; save it as UTF-8"
+                ) from None
+    if not text.strip():  # a byte-order mark, or full-width spaces, and nothing else
+        raise InputError(f"{path}: the file holds no text")
+    return text
 
 
 def _decode(path: Path, data: bytes, encoding: str) -> str:
@@ -83,6 +113,29 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: invalid {encoding} at byte offset {error.start}") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Decode UTF-16 that lacks its byte-order mark (little- or big-endian), if the result
+    looks like text (``_looks_like_text``), else None."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """Mostly Chinese characters and punctuation, or printable ASCII."""
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+    wide = [c for c in text if ord(c) > 0x7F]
+    common = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    return printable >= 0.98 * len(text) and (not wide or common / len(wide) >= 0.9)
 
 
 def _gb18030(data: bytes) -> str | None:

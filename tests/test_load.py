@@ -16,8 +16,10 @@ TEXT = "交口县位于吕梁山中段。"
         lambda t: t.encode("gbk"),
         lambda t: t.encode("gb18030"),
         lambda t: t.encode("utf-16"),
+        lambda t: t.encode("utf-16-le"),
+        lambda t: t.encode("utf-16-be"),
     ],
-    ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16-bom"],
+    ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16-bom", "utf-16-le-no-bom", "utf-16-be-no-bom"],
 )
 def test_load_decodes_accepted_encodings(tmp_path, encode):
     path = tmp_path / "a.txt"
@@ -32,8 +34,10 @@ def test_load_decodes_accepted_encodings(tmp_path, encode):
         (b"  \n\n ", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         ("Grüße aus Köln".encode("latin-1"), "neither UTF-8"),
+        (b"\xef\xbb\xbf", "holds no text"),
+        ("\u3000\u3000\n\u3000".encode("utf-8"), "holds no text"),
     ],
-    ids=["empty", "blank", "binary", "latin-1"],
+    ids=["empty", "blank", "binary", "latin-1", "bom-only", "full-width-spaces"],
 )
 def test_load_refuses_with_the_reason_and_the_file_name(tmp_path, content, message):
     path = tmp_path / "bad.txt"
@@ -71,3 +75,13 @@ def test_load_refuses_two_files_with_one_name_and_takes_one_file_named_twice_onc
         find_articles([tmp_path])
     one = tmp_path / "01" / "p1.txt"
     assert find_articles([tmp_path / "01", one, tmp_path / "01" / ".." / "01" / "p1.txt"]) == [tmp_path / "01" / "p1.txt"]
+
+
+def test_load_finds_upper_case_suffixes_and_articles_under_linked_folders(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "b.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "A.TXT").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "in" / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "in" / "loop").symlink_to(tmp_path / "in", target_is_directory=True)  # walked once
+    assert [p.name for p in find_articles([tmp_path / "in"])] == ["A.TXT", "b.txt"]
