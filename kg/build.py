@@ -211,7 +211,7 @@ def build(
     Raises:
         InputError: a path does not exist, or no article could be read.
     """
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     files = find_articles(paths)
     if not files:
         raise InputError("no .txt articles found in " + ", ".join(map(str, paths)))
@@ -298,7 +298,7 @@ def build(
         if not extractions:
             raise InputError("no article could be read: " + "; ".join(str(e) for e in skipped))
         if cache:
-            cache.keep_only(keys.values())  # the cache holds the articles of the last build (kg.cache)
+            cache.keep_only(keys.values(), started=started_at)  # the articles of the last build (kg.cache)
         loader.send()  # the last documents load while the entities are named (0.3 s at 10 MB)
         division_names = dict(pair for extraction in extractions for pair in extraction.division_names)
         with _cycle_collection(every=None):
@@ -315,16 +315,18 @@ def build(
             # files are written at the same time.
             compacted = background.submit(rdf.oxigraph_of(graph).optimize) if store_dir is not None else None
             if out_dir is not None:
-                result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, copy_path)
+                result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, copy_path, started_at)
             if compacted is not None:
                 compacted.result()
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write_files(graph: Graph, out: Path, formats: Iterable[str], html_per_county: bool, ntriples: Path | None) -> list[Path]:
+def _write_files(graph: Graph, out: Path, formats: Iterable[str], html_per_county: bool, ntriples: Path | None,
+                 started: float) -> list[Path]:
     """The graph files, the explorer page and the per-county pages; ``ntriples``, a copy of
-    the graph as N-Triples, is what the graph files are converted from (export.write_graph)."""
+    the graph as N-Triples, is what the graph files are converted from (export.write_graph).
+    Temporary files of these a killed build left (changed before ``started``) are removed."""
     # Oxigraph writes the graph files without holding Python's lock: the explorer is drawn
     # meanwhile (at 10 MB in memory 1.1 and 1.3 s; at 100 MB on disk the Turtle 16 s in its
     # own process, the explorer 12.5 s).
@@ -336,4 +338,8 @@ def _write_files(graph: Graph, out: Path, formats: Iterable[str], html_per_count
     if html_per_county:
         for code, page in sorted(visualize.county_pages(graph).items()):
             written.append(export.write_atomic(out / "counties" / f"{code}.html", page))
+    for path in written:  # export.write_atomic's temporary files
+        for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+            if leftover.stat().st_mtime < started:
+                leftover.unlink(missing_ok=True)
     return written

@@ -46,6 +46,13 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _changed_before(path: Path, moment: float) -> bool:
+    try:
+        return path.stat().st_mtime < moment
+    except OSError:
+        return False
+
+
 class _ExtractionUnpickler(pickle.Unpickler):
     """Unpickles the records of kg.types and nothing else: pickle can call any function
     it names (os.system), so an entry may name only our plain, frozen data classes."""
@@ -99,10 +106,15 @@ class ExtractionCache:
     def entries(self) -> list[Path]:
         return sorted(self.folder.glob(f"*{self.SUFFIX}"))
 
-    def keep_only(self, keys: Iterable[str]) -> None:
-        """Delete every entry but those of ``keys``, and entries of the uncompressed format
-        of before. A file still being written (hidden, see export.write_atomic) is left."""
+    def keep_only(self, keys: Iterable[str], *, started: float = 0.0) -> None:
+        """Delete every entry but those of ``keys``, entries of the uncompressed format of
+        before, and the temporary files of entries a killed build did not finish: those last
+        changed before ``started`` (a build's start, as time.time()). A file another build is
+        writing meanwhile is left."""
         kept = {self._path(key) for key in keys}
         for path in [*self.entries(), *self.folder.glob("*.pickle")]:
             if path not in kept and not path.name.startswith("."):
                 path.unlink(missing_ok=True)
+        for leftover in self.folder.glob(f".*{self.SUFFIX}.*.tmp"):
+            if _changed_before(leftover, started):
+                leftover.unlink(missing_ok=True)

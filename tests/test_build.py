@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import time
 
 import pytest
 from rdflib import Graph
@@ -92,10 +94,13 @@ def test_the_cache_keeps_only_the_articles_of_the_last_build_and_compresses_them
     stale = tmp_path / "cache" / f"{'0' * 64}{cache.SUFFIX}"  # an older extractor's entry
     old_format = tmp_path / "cache" / f"{'1' * 64}.pickle"  # uncompressed, before
     being_written = tmp_path / "cache" / f".{'2' * 64}{cache.SUFFIX}.abc.tmp"  # another build's
-    for path in (stale, old_format, being_written):
+    left_by_a_kill = tmp_path / "cache" / f".{'3' * 64}{cache.SUFFIX}.def.tmp"
+    for path in (stale, old_format, being_written, left_by_a_kill):
         path.write_bytes(b"x")
+    os.utime(left_by_a_kill, (time.time() - 60, time.time() - 60))
+    os.utime(being_written, (time.time() + 60, time.time() + 60))  # written while this build runs
     build([seeds_dir], tmp_path / "out", cache=cache)
-    assert not stale.exists() and not old_format.exists()
+    assert not stale.exists() and not old_format.exists() and not left_by_a_kill.exists()
     assert being_written.exists()
     entries = cache.entries()
     assert len(entries) == 5
@@ -310,3 +315,14 @@ def test_a_file_planted_in_the_cache_runs_nothing_and_is_extracted_again(seeds_d
     entry = cache.entries()[0]
     entry.write_bytes(zlib.compress(pickle.dumps({"not": "an extraction"})))  # a valid pickle of the wrong type
     assert build([article.parent], cache=cache).cached == 0
+
+
+def test_a_build_removes_what_a_killed_build_left_half_written(seeds_dir, tmp_path):
+    out = tmp_path / "out"
+    (out / ".cache").mkdir(parents=True)
+    leftovers = [out / ".kg.ttl.x1y2.tmp", out / ".graph.html.abc.tmp", out / ".cache" / f".k{ExtractionCache.SUFFIX}.q.tmp"]
+    for leftover in leftovers:
+        leftover.write_text("half", encoding="utf-8")
+        os.utime(leftover, (time.time() - 60, time.time() - 60))
+    build([seeds_dir / "000_bf441c48083cf4d1.txt"], out, cache=ExtractionCache(out / ".cache"))
+    assert not [p for p in leftovers if p.exists()]
