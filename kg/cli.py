@@ -181,6 +181,12 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is no TCP port (0 to 65535)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description="countykg: Chinese county news -> knowledge graph")
     commands = top.add_subparsers(dest="command", required=True)
@@ -237,7 +243,7 @@ def parser() -> argparse.ArgumentParser:
     server = commands.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a store folder or graph file")
     server.add_argument("graph", help="a store folder made by kg build --store, or a graph file")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
-    server.add_argument("--port", type=int, default=7878)
+    server.add_argument("--port", type=_port, default=7878, help="TCP port, 0 to 65535 (0: any free one; default: 7878)")
     server.set_defaults(run=_serve)
     check = commands.add_parser("validate", help="check a graph against the SHACL shapes (ontology/shapes.ttl)")
     check.add_argument("graph", help="graph file, e.g. output/kg.ttl")

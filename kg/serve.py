@@ -29,6 +29,8 @@ RESULTS = [
     ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
 ]
 GRAPHS = [("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES)]
+MAX_QUERY_BYTES = 1 << 20  # a SPARQL query is a few kilobytes; a megabyte is surely no query
+REQUEST_SECONDS = 30  # to send a request
 
 
 def _choose(accept: str, options):
@@ -41,6 +43,7 @@ def _choose(accept: str, options):
 def make_handler(store: ox.Store):
     class Handler(BaseHTTPRequestHandler):
         server_version = "countykg"
+        timeout = REQUEST_SECONDS  # a client that announces more than it sends is dropped
 
         def _answer(self, status: int, body: bytes, media: str) -> None:
             # No Access-Control-Allow-Origin: a web page the user visits must not read the graph.
@@ -83,8 +86,18 @@ def make_handler(store: ox.Store):
             self._query(parse_qs(url.query).get("query", [None])[0])
 
         def do_POST(self) -> None:  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8")
+            declared = self.headers.get("Content-Length", "")
+            if not declared.isdigit():  # absent, negative or not a number: the body's end is unknown
+                self._answer(411 if not declared else 400, b"a POST needs a Content-Length of 0 or more bytes\n", "text/plain")
+                return
+            if int(declared) > MAX_QUERY_BYTES:
+                self._answer(413, f"a query of more than {MAX_QUERY_BYTES:,} bytes is refused\n".encode(), "text/plain")
+                return
+            try:
+                body = self.rfile.read(int(declared)).decode("utf-8")
+            except UnicodeDecodeError:
+                self._answer(400, b"the query is not UTF-8\n", "text/plain")
+                return
             kind = self.headers.get("Content-Type", "")
             query = body if kind.startswith("application/sparql-query") else parse_qs(body).get("query", [None])[0]
             self._query(query)

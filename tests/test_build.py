@@ -293,7 +293,6 @@ def test_a_sentence_longer_than_a_csv_field_is_built(tmp_path):
 
 
 def test_a_file_planted_in_the_cache_runs_nothing_and_is_extracted_again(seeds_dir, tmp_path):
-    import os
     import zlib
 
     article = tmp_path / "a" / "000_bf441c48083cf4d1.txt"

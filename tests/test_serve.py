@@ -132,3 +132,25 @@ def test_serve_answers_only_requests_that_name_it_and_sends_no_cors_header(endpo
     assert error.value.code == 403
     with urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": COUNT}), timeout=10) as response:
         assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def _raw(endpoint: str, request: bytes) -> bytes:
+    import socket
+
+    url = urllib.parse.urlparse(endpoint)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
+        connection.sendall(request)
+        return connection.recv(4096)
+
+
+@pytest.mark.parametrize("length, status", [("-1", b"400"), ("abc", b"400"), ("10000000000", b"413")])
+def test_serve_refuses_a_body_it_cannot_trust_at_once(endpoint, length, status):
+    request = (f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+               f"Content-Length: {length}\r\n\r\nSELECT").encode()
+    assert _raw(endpoint, request).split(b" ")[1] == status
+
+
+def test_serve_port_out_of_range_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["serve", "x.ttl", "--port", "99999"])
+    assert stop.value.code == 2 and "no TCP port" in capsys.readouterr().err
