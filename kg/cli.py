@@ -181,6 +181,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("countykg")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is no TCP port (0 to 65535)")
@@ -189,6 +198,7 @@ def _port(text: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description="countykg: Chinese county news -> knowledge graph")
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build kg.ttl and graph.html from .txt articles")
     build.add_argument("paths", nargs="*", default=["seeds"], help="files or folders of .txt articles (default: seeds)")
@@ -257,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # `kg query … | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except (KgError, OSError) as error:  # also a full disk, a folder that cannot be written: said, not traced
         print(f"kg: error: {error}", file=sys.stderr)
         return 1

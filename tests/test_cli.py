@@ -129,3 +129,19 @@ def test_cli_command_exits_with_its_code_and_leaves_output_and_store_whole(tmp_p
     assert "documents: 1  (skipped: 1)" in done.stdout and "seconds:" in done.stdout
     assert main(["query", str(store), "SELECT ?name WHERE { ?e a <https://w3id.org/countykg/ontology#Enterprise> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name }", "-f", "csv"]) == 0
     assert "交口县天麟农业发展有限公司" in capsys.readouterr().out
+
+
+def test_cli_version_and_a_closed_pipe(seeds_build):
+    import subprocess
+    import sys
+
+    version = subprocess.run([sys.executable, "-m", "kg", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("kg ")
+    # `kg query … | head -1`: the reader closes the pipe early; no error, no traceback
+    graph = str(seeds_build[1] / "kg.ttl")  # some 30,000 triples: more than a pipe holds
+    query = subprocess.Popen([sys.executable, "-m", "kg", "query", graph, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    query.stdout.readline()
+    query.stdout.close()
+    assert query.wait(timeout=120) == 0
+    assert b"Error" not in query.stderr.read()
