@@ -30,7 +30,6 @@ def _build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kg.build import build
-    from kg.export import FORMATS
     from kg.load import find_articles
 
     def progress(items):
@@ -47,10 +46,7 @@ def _build(args: argparse.Namespace) -> int:
     elif store is None and sum(p.stat().st_size for p in articles) > MEMORY_STORE_LIMIT:
         store = str(default_store)
         print(f"kg: over {MEMORY_STORE_LIMIT // 1_000_000} MB of articles: the graph is kept on disk in {store}", file=sys.stderr)
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise KgError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    formats = args.format
     from kg.cache import ExtractionCache
 
     cache = None if args.no_cache else ExtractionCache(Path(args.out) / ".cache")
@@ -190,6 +186,22 @@ def _version() -> str:
         return "(not installed)"
 
 
+def _formats(text: str) -> list[str]:
+    from kg.export import FORMATS
+
+    formats = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of 1 or more")
+    return int(text)
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is no TCP port (0 to 65535)")
@@ -205,13 +217,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
     build.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse files larger than this")
     build.add_argument(
-        "--format", default="ttl", metavar="LIST",
+        "--format", type=_formats, default="ttl", metavar="LIST",
         help="graph formats to write, comma-separated: ttl (always), nt, jsonld, graphml (default: ttl)",
     )
     build.add_argument("--html-per-county", action="store_true", help="also write counties/<code>.html, one page per county")
     build.add_argument("--store", metavar="DIR", help="also keep the graph in an on-disk Oxigraph store in DIR (for kg query, kg serve); "
                        f"over {MEMORY_STORE_LIMIT // 1_000_000} MB of articles the default is OUT/.store")
-    build.add_argument("--jobs", "-j", type=int, default=1, help="extract articles in this many processes (default: 1)")
+    build.add_argument("--jobs", "-j", type=_positive, default=1, help="extract articles in this many processes (default: 1)")
     build.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="where extraction runs: local (this process or --jobs workers) or dask")
     build.add_argument("--dask-scheduler", metavar="ADDRESS",

@@ -75,6 +75,10 @@ def test_export_formats_hold_the_same_graph(seeds_build, tmp_path):
     assert "交口县" in {d["label"] for _, d in graphml.nodes(data=True)}
 
 
-def test_export_cli_refuses_an_unknown_format(tmp_path, capsys, seeds_dir):
-    assert main(["build", str(seeds_dir / "000_bf441c48083cf4d1.txt"), "--out", str(tmp_path), "--format", "ttl,xlsx"]) == 1
-    assert "unknown format 'xlsx'" in capsys.readouterr().err
+def test_export_cli_refuses_an_unknown_format_as_a_usage_error(tmp_path, capsys, seeds_dir):
+    with pytest.raises(SystemExit) as stop:
+        main(["build", str(seeds_dir / "000_bf441c48083cf4d1.txt"), "--out", str(tmp_path), "--format", "ttl,xlsx"])
+    assert stop.value.code == 2 and "unknown format 'xlsx'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["build", str(seeds_dir), "--jobs", "0"])
+    assert stop.value.code == 2
