@@ -141,12 +141,17 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from kg.query import FORMATS, load_store, read_query, run
+    from kg.query import format_table, load_store, read_query, run, write
 
     text = read_query(args.query)
-    result = run(load_store(args.graph), text)
-    output = FORMATS[args.format](result)
-    print(output, end="" if output.endswith("\n") else "\n")
+    store = load_store(args.graph)
+    if args.format == "table":
+        output = format_table(run(store, text))
+        print(output, end="" if output.endswith("\n") else "\n")
+    else:
+        sys.stdout.flush()
+        write(store, text, sys.stdout.buffer, args.format)
+        sys.stdout.buffer.flush()
     return 0
 
 
@@ -260,7 +265,9 @@ def parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run a SPARQL query (SELECT, ASK, CONSTRUCT) on a graph file")
     query.add_argument("graph", help="graph file (.ttl, .nt, .jsonld …) or a store folder made by kg build --store")
     query.add_argument("query", help="the query, or a .rq file holding it")
-    query.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    query.add_argument("--format", "-f", choices=("table", "json", "csv", "tsv", "xml", "ttl", "nt"), default="table",
+                       help="table (for people), or a W3C format written as the answer comes: SPARQL results JSON, CSV, "
+                       "TSV or XML for SELECT and ASK, Turtle or N-Triples for CONSTRUCT (default: table)")
     query.set_defaults(run=_query)
     server = commands.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a store folder or graph file")
     server.add_argument("graph", help="a store folder made by kg build --store, or a graph file")

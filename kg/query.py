@@ -104,12 +104,44 @@ def refuse_remote(query: str) -> None:
 
 
 def run(store: ox.Store, query: str) -> Result:
-    """Run a SELECT, ASK or CONSTRUCT query on the local graph.
+    """Run a SELECT, ASK or CONSTRUCT query on the local graph; the whole result in memory.
 
     Raises:
         QueryError: the query does not parse (the message gives line and column), or calls a
         SERVICE (``refuse_remote``).
     """
+    answer = execute(store, query)
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("ask", [], [], boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return Result("construct", [], [], triples=list(answer))
+    variables = [v.value for v in answer.variables]
+    return Result("select", variables, [[row[v] for v in variables] for row in answer])
+
+
+# W3C formats kg query writes as the engine answers, row by row, never holding the result.
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                  "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+
+
+def write(store: ox.Store, query: str, output, fmt: str) -> None:
+    """Run a query and write its answer to the binary stream ``output`` in a W3C format:
+    SPARQL 1.1 Query Results JSON, CSV, TSV or XML for SELECT and ASK (``fmt``), Turtle or
+    N-Triples for CONSTRUCT (N-Triples unless ``fmt`` is "ttl").
+
+    Raises:
+        QueryError: as ``run``.
+    """
+    answer = execute(store, query)
+    if isinstance(answer, ox.QueryTriples):
+        answer.serialize(output=output, format=GRAPH_FORMATS.get(fmt, ox.RdfFormat.N_TRIPLES))
+    else:
+        answer.serialize(output=output, format=RESULT_FORMATS.get(fmt, ox.QueryResultsFormat.JSON))
+
+
+def execute(store: ox.Store, query: str):
+    """Oxigraph's answer to a query on the local graph (see ``run``)."""
     refuse_remote(query)
     try:
         # kg build keeps the graph in the store's default graph, before session 9 in a named
@@ -121,12 +153,7 @@ def run(store: ox.Store, query: str) -> Result:
         where = f" at line {position[1]}, column {position[2]}" if position else ""
         expected = message.split(": ", 1)[-1].split("\n", 1)[0]
         raise QueryError(f"query syntax error{where}: {expected[:160]}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return Result("ask", [], [], boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        return Result("construct", [], [], triples=list(answer))
-    variables = [v.value for v in answer.variables]
-    return Result("select", variables, [[row[v] for v in variables] for row in answer])
+    return answer
 
 
 def term_text(term, *, short: bool = True) -> str:
@@ -167,35 +194,11 @@ def format_table(result: Result) -> str:
     return "\n".join(lines)
 
 
-def format_csv(result: Result) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if result.kind == "ask":
-        writer.writerows([["boolean"], [str(result.boolean).lower()]])
-    elif result.kind == "construct":
-        writer.writerow(["subject", "predicate", "object"])
-        writer.writerows([[term_text(t.subject, short=False), term_text(t.predicate, short=False), term_text(t.object, short=False)] for t in result.triples])
-    else:
-        writer.writerow(result.variables)
-        writer.writerows([[term_text(t, short=False) for t in row] for row in result.rows])
-    return out.getvalue()
-
-
-def format_json(result: Result) -> str:
-    if result.kind == "ask":
-        data: object = {"boolean": result.boolean}
-    elif result.kind == "construct":
-        data = [[term_text(t.subject, short=False), term_text(t.predicate, short=False), term_text(t.object, short=False)] for t in result.triples]
-    else:
-        data = [{v: term_text(t, short=False) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    return json.dumps(data, ensure_ascii=False, indent=1)
-
-
 def format_triples(result: Result) -> str:
     return "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in result.triples)
 
 
-FORMATS = {"table": format_table, "csv": format_csv, "json": format_json}
+
 
 
 def records(result: Result) -> list[dict[str, str]]:

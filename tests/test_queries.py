@@ -99,8 +99,15 @@ def test_query_cli_table_csv_json_ask_construct(seeds_build, capsys):
     assert len({column(line) for line in [table[0], *table[2:5]]}) == 1
     assert main(["query", graph, str(QUERIES / "counties.rq"), "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "交城县,吕梁市,山西省,141122"
-    assert main(["query", graph, str(QUERIES / "counties.rq"), "-f", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["county"] == "交城县"
+    assert main(["query", graph, str(QUERIES / "counties.rq"), "-f", "json"]) == 0  # W3C SPARQL results JSON
+    assert json.loads(capsys.readouterr().out)["results"]["bindings"][0]["county"]["value"] == "交城县"
+    assert main(["query", graph, "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/countykg/ontology#County> }", "-f", "json"]) == 0
+    count = json.loads(capsys.readouterr().out)["results"]["bindings"][0]["n"]
+    assert count["datatype"].endswith("#integer") and int(count["value"]) >= 3  # a number, typed
+    assert main(["query", graph, "CONSTRUCT { ?c ?p ?o } WHERE { ?c <https://w3id.org/countykg/ontology#divisionCode> \"141122\" ; ?p ?o }", "-f", "ttl"]) == 0
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=capsys.readouterr().out, format="turtle")) > 3  # Turtle any tool reads
     assert main(["query", graph, "ASK { ?c a <https://w3id.org/countykg/ontology#County> }"]) == 0
     assert capsys.readouterr().out.strip() == "true"
     assert main(["query", graph, "CONSTRUCT { ?c ?p ?o } WHERE { ?c <https://w3id.org/countykg/ontology#divisionCode> \"141122\" ; ?p ?o }"]) == 0
