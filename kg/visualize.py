@@ -335,6 +335,9 @@ def to_html(
     net = Network(height="98vh", width="100%", directed=True, cdn_resources="in_line")
     net.toggle_physics(False)
     net.options.edges.smooth.enabled = False  # straight edges draw far faster than curves
+    # vis-network re-applies a node's group style whenever the node is updated (hidden, shown):
+    # the groups must carry the legend's colours and shapes, or filtering recolours the graph.
+    net.options.groups = {c: {"color": STYLES[c].color, "shape": STYLES[c].shape} for c in ENTITY_CLASSES}
     ids = {node: i for i, node in enumerate(sorted(entities))}
     # Filling the lists directly: Network.add_node and add_edge scan every item for duplicates.
     net.nodes = [

@@ -87,3 +87,27 @@ def test_browser_class_and_county_filters(browser, seeds_build):
         page.select_option("#kg-county", index=1)
 
     assert 0 < visit(browser, out / "graph.html", action=one_county).nodes_drawn < all_nodes
+
+
+def test_browser_colours_and_shapes_agree_with_the_legend_after_filtering(browser, seeds_build):
+    from kg.visualize import STYLES
+
+    _, out = seeds_build
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((out / "graph.html").resolve().as_uri())
+    page.wait_for_function("window.kgFirstDraw !== undefined")
+    for cls in ("Program", "County"):  # hide a class and show it again
+        page.uncheck(f"input[data-cls={cls}]")
+        page.check(f"input[data-cls={cls}]")
+    page.select_option("#kg-county", index=1)
+    page.select_option("#kg-county", index=0)
+    drawn = page.evaluate(
+        "() => Object.values(network.body.nodes).filter(n => nodes.get(n.id))"
+        ".map(n => [nodes.get(n.id).cls, n.options.color.background, n.options.shape])"
+    )
+    context.close()
+    assert drawn
+    wrong = [(cls, colour, shape) for cls, colour, shape in drawn
+             if colour.lower() != STYLES[cls].color.lower() or shape != STYLES[cls].shape]
+    assert not wrong, wrong[:5]
