@@ -174,7 +174,7 @@ _DETAILS = (
     ("evidence", "SELECT ?node ?s WHERE { VALUES ?node { NODES } ?m ckg:mentionOf ?node ; ckg:sentence ?s }", str),
     (
         "facts", "SELECT ?node ?v WHERE { VALUES ?node { NODES } ?node ckg:investment/schema:value ?v }",
-        lambda v: f"投资 investment: {v} 元",
+        lambda v: f"投资 investment: {_yuan(v)}",
     ),
     (
         "facts", """SELECT ?node ?v ?u WHERE { VALUES ?node { NODES } ?node ckg:capacity ?q . ?q schema:value ?v .
@@ -187,6 +187,19 @@ _DETAILS = (
         lambda status, label: f"状态 status: {label or str(status).split('/')[-1]}",
     ),
 )
+
+
+def _yuan(value: str) -> str:
+    """An amount in yuan the way Chinese texts write it, with the value in yuan beside:
+    360000000 -> 3.6亿元 (360,000,000 元)."""
+    try:
+        amount = float(value)
+    except ValueError:
+        return f"{value} 元"
+    for size, unit in ((1e8, "亿元"), (1e4, "万元")):
+        if amount >= size:
+            return f"{amount / size:g}{unit} ({amount:,.0f} 元)"
+    return f"{amount:,.0f} 元"
 
 
 _NAMEABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")  # an absolute IRI SPARQL can write

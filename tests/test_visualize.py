@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.visualize import to_html
@@ -97,3 +99,14 @@ def test_visualize_a_blank_node_or_odd_iri_is_drawn_without_details_and_others_k
     assert details["某公司"] == "某公司\n企业 / Enterprise"
     assert details["http://example.org/a project"].endswith("Project")
     assert "别名 aliases: 别名" in details["http://example.org/program"]
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("360000000", "3.6亿元 (360,000,000 元)"),
+    ("12000000", "1200万元 (12,000,000 元)"),
+    ("5000", "5,000 元"),
+])
+def test_visualize_amounts_read_as_articles_write_them_with_the_yuan_beside(value, shown):
+    from kg.visualize import _yuan
+
+    assert _yuan(value) == shown
