@@ -110,3 +110,10 @@ def test_visualize_amounts_read_as_articles_write_them_with_the_yuan_beside(valu
     from kg.visualize import _yuan
 
     assert _yuan(value) == shown
+
+
+def test_visualize_evidence_is_body_text_not_a_page_header():
+    from kg.visualize import _evidence_order
+
+    sentences = ["8县域·交城2025年4月3日星期四", "□文/冀美丽", "交城县今年推进重点项目建设，总投资48.2亿元。", "交城县召开会议。"]
+    assert sorted(sentences, key=_evidence_order)[:2] == ["交城县召开会议。", "交城县今年推进重点项目建设，总投资48.2亿元。"]
