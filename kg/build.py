@@ -336,8 +336,8 @@ def _write_files(graph: Graph, out: Path, formats: Iterable[str], html_per_count
         written = [f.result() for f in files]
     written.append(export.write_atomic(out / "graph.html", page))
     if html_per_county:
-        for code, page in sorted(visualize.county_pages(graph).items()):
-            written.append(export.write_atomic(out / "counties" / f"{code}.html", page))
+        for name, page in sorted(visualize.county_pages(graph).items()):
+            written.append(export.write_atomic(out / "counties" / name, page))
     for path in written:  # export.write_atomic's temporary files
         for leftover in path.parent.glob(f".{path.name}.*.tmp"):
             if leftover.stat().st_mtime < started:

@@ -395,16 +395,35 @@ def to_html(
 
 
 def county_pages(graph: Graph) -> dict[str, str]:
-    """One page per county: the county and everything linked to it. Keys are division codes."""
+    """One page per county: the county and everything linked to it, keyed by file name
+    (``<division code>.html``), and ``index.html``, which lists them by name with what each
+    holds."""
     entities = _entities(graph)
     edges = _edges(graph, entities)
     counties = _counties_of(entities, edges)
     _name(graph, {n: e for n, e in entities.items() if e["cls"] == "County"})
-    pages = {}
-    for node, e in entities.items():
+    pages, rows = {}, []
+    for node, e in sorted(entities.items(), key=lambda item: item[1].get("label", "")):
         if e["cls"] == "County":
             keep = {n for n, cs in counties.items() if str(node) in cs}
             keep |= {o for s, rel, o in edges if s == node and rel == "partOf"}
             keep |= {o for s, rel, o in edges if s in keep and rel == "partOf"}
-            pages[e["code"] or str(node).rsplit("/", 1)[-1]] = to_html(graph, heading=f"countykg · {e['label']}", keep=keep)
+            name = f"{e['code'] or str(node).rsplit('/', 1)[-1]}.html"
+            pages[name] = to_html(graph, heading=f"countykg · {e['label']}", keep=keep)
+            held = [sum(entities[n]["cls"] == c for n in keep) for c in ("Enterprise", "Project", "Program")]
+            rows.append((name, e["label"], e["code"] or "", *held))
+    pages["index.html"] = _index(rows)
     return pages
+
+
+def _index(rows: list[tuple]) -> str:
+    """The list of county pages: name (a link), code, and their enterprises, projects and
+    programmes. Every name is escaped: it comes from documents."""
+    lines = [f'<tr><td><a href="{html.escape(name)}">{html.escape(label)}</a></td><td>{html.escape(code)}</td>'
+             f"<td>{enterprises}</td><td>{projects}</td><td>{programs}</td></tr>"
+             for name, label, code, enterprises, projects, programs in rows]
+    return ("<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>countykg · 县 counties</title>"
+            "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;text-align:left}</style></head><body>"
+            f"<h1>countykg · {len(rows)} 县 counties</h1><table><tr><th>县 county</th><th>代码 code</th>"
+            "<th>企业 enterprises</th><th>项目 projects</th><th>计划 programmes</th></tr>\n"
+            + "\n".join(lines) + "\n</table></body></html>\n")

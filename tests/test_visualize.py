@@ -43,13 +43,15 @@ def test_visualize_one_page_per_county_holds_that_county(seeds_build, tmp_path):
     from kg.visualize import county_pages
 
     pages = county_pages(seeds_build[0].graph)
-    assert set(pages) == {"141122", "141123", "141130"}
+    assert set(pages) == {"141122.html", "141123.html", "141130.html", "index.html"}
+    index = pages.pop("index.html")  # each county by name, linked, with what it holds
+    assert '<a href="141123.html">兴县</a>' in index and index.count("<tr>") == 4
     whole = (seeds_build[1] / "graph.html").read_text(encoding="utf-8")
     for code, page in pages.items():
         nodes = json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", page, re.S).group(1))
         assert any(n["cls"] == "County" and n["label"] for n in nodes)
         assert len(page) < len(whole)
-    labels = {n["label"] for n in json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", pages["141123"], re.S).group(1))}
+    labels = {n["label"] for n in json.loads(re.search(r"nodes = new vis.DataSet\((\[.*?\])\);", pages["141123.html"], re.S).group(1))}
     assert "兴县" in labels and "交城县" not in labels
 
 
