@@ -19,10 +19,12 @@ import math
 import re
 from itertools import accumulate, repeat
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ahocorasick_rs import AhoCorasick
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -85,10 +87,20 @@ class Words:
         return self.tags[i] or "-" if 0 <= i < len(self.tags) else "<none>"
 
     def recurs(self, name: str) -> int:
-        """How often ``name`` occurs in the text, counted up to 3 (once per name)."""
+        """How often ``name`` occurs in the text, counted up to 3 (``count`` counts many names
+        in one pass)."""
         if name not in self.counts:
-            self.counts[name] = min(self.text.count(name), 3)
+            self.count([name])
         return self.counts[name]
+
+    def count(self, names: Iterable[str]) -> None:
+        """Count where each of ``names`` occurs, in one pass over the text (Aho-Corasick):
+        counting them one by one would read a long article once per name."""
+        names = sorted({n for n in names if n and n not in self.counts})
+        if not names:
+            return
+        found = Counter(i for i, _, _ in AhoCorasick(names).find_matches_as_indexes(self.text, overlapping=True))
+        self.counts.update((name, min(found[i], 3)) for i, name in enumerate(names))
 
 
     def index(self, offset: int) -> int:
@@ -325,7 +337,9 @@ class CandidateScorer:
                  for c in JUDGED}
         starts: dict[tuple[int, str], float] = {}
         ends: dict[tuple[int, str], float] = {}
-        for judged in judged_spans(doc, words, self.proposer):
+        judged_here = judged_spans(doc, words, self.proposer)
+        words.count(text[j.start : j.end] for j in judged_here)
+        for judged in judged_here:
             s, e, c = judged.start, judged.end, judged.label
             if (s, c) not in starts:
                 starts[(s, c)] = model.weight(start_features(words, s, c))

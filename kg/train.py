@@ -53,7 +53,9 @@ def examples(corpus: Path, docs: list[str]) -> list[Example]:
         document = make_document(Article(name, (corpus / "texts" / name).read_text(encoding="utf-8")))
         doc = nlp(document.text)
         words = words_of(doc, nlp.tokenizer.knows)
-        for judged in judged_spans(doc, words, proposer):
+        judged_here = judged_spans(doc, words, proposer)
+        words.count(words.text[j.start : j.end] for j in judged_here)
+        for judged in judged_here:
             forms = {norm(f) for f in (words.text[judged.start : judged.end], *judged.aliases)}
             label = _label(forms, judged.label, items)
             if label is not None:
