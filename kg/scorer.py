@@ -221,7 +221,8 @@ class Proposer:
     before it, within the clause; and every quoted phrase, as a programme. The model judges
     them like the rules' candidates."""
 
-    def __init__(self, heads: dict[str, frozenset[str]]):
+    def __init__(self, heads: dict[str, frozenset[str]], generic: frozenset[str] = frozenset()):
+        self.generic = generic  # last words that name no one: 重点项目, 重大项目
         by_word: dict[str, set[str]] = {}
         for label, words in heads.items():
             for word in words:
@@ -235,7 +236,7 @@ class Proposer:
         found = [(m.start(1), m.end(1), "Program") for m in _QUOTED.finditer(text)]
         for match in self.pattern.finditer(text):
             end = match.end()
-            if not words.is_end(end):
+            if not words.is_end(end) or words.word(words.index(end - 1)) in self.generic:
                 continue
             first = words.index(max(0, end - _PROPOSAL_WINDOW))
             for i in range(words.index(match.start()) - 1, first - 1, -1):
@@ -298,12 +299,14 @@ def make_proposer() -> Proposer:
 
     # The rules' head words, and the broader endings of kg/rules/lexicon/*_endings.txt: those
     # are the scorer's own vocabulary, kept out of the segmenter's dictionary.
+    # The programme heads the rules use only after a quoted name (管理, 服务, 品牌, 建设) end
+    # far more phrases than names anywhere else: no proposals end with them.
     lexicons, folder = default_rules().lexicons, RULES_DIR / "lexicon"
     return Proposer({
         "Enterprise": lexicons["company_suffix"] | read_lexicon(folder / "enterprise_endings.txt"),
         "Project": lexicons["project_head"] | read_lexicon(folder / "project_endings.txt"),
-        "Program": lexicons["program_head"] | read_lexicon(folder / "program_endings.txt"),
-    })
+        "Program": (lexicons["program_head"] - {"管理", "服务", "品牌", "建设"}) | read_lexicon(folder / "program_endings.txt"),
+    }, generic=read_lexicon(folder / "generic_heads.txt"))
 
 
 class CandidateScorer:
