@@ -336,8 +336,8 @@ class CandidateScorer:
         # Many spans share a start or an end (the proposals from one head word): the weights of
         # what a start or an end shows are summed once for each.
         text, model = words.text, self.model
-        pairs = {c: [0.0, *accumulate(self.pair_weights[c].get(text[i : i + 2], 0.0) for i in range(len(text) - 1))]
-                 for c in JUDGED}
+        chars = [text[i : i + 2] for i in range(len(text) - 1)]
+        pairs = {c: [0.0, *accumulate(map(self.pair_weights[c].get, chars, repeat(0.0)))] for c in JUDGED}
         starts: dict[tuple[int, str], float] = {}
         ends: dict[tuple[int, str], float] = {}
         judged_here = judged_spans(doc, words, self.proposer)
