@@ -7,9 +7,6 @@ products (see shared notes: 1 ms against 7.6 s for a two-hop join at 100 k tripl
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import unicodedata
 from dataclasses import dataclass

@@ -327,7 +327,7 @@ class CandidateScorer:
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             return doc
-        from kg.entities import CANDIDATES, INFO, _info, _key, _span, text_of
+        from kg.entities import CANDIDATES, INFO, _info, _key, _span
 
         words = words_of(doc, self.knows)
         kept = [span for span in doc.spans.get(CANDIDATES, []) if span.label_ not in JUDGED]
