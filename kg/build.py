@@ -30,9 +30,8 @@ from kg.resolve import document_keys, resolve
 from kg.types import Article, Document, Extraction, KnowledgeBase, Mention
 
 # The graph is the store's default graph (oxrdflib maps rdflib's default-graph IRI to it), for
-# which Oxigraph keeps three indexes; a named graph, used before session 9, has six. On disk at
-# 100 MB the build took 216 s instead of 268-285 and the store 1.4 GB instead of 2.4; queries
-# and files are the same (benchmarks/README.md, session 9).
+# which Oxigraph keeps three indexes where a named graph has six: on disk at 100 MB a build
+# takes some 20% less time and its store some 40% less space (benchmarks/README.md).
 GRAPH_NAME = DATASET_DEFAULT_GRAPH_ID
 
 
@@ -308,11 +307,10 @@ def build(
         loader.flush()
         result = BuildResult(kb, graph, skipped, cached=cached)
         with ThreadPoolExecutor(max_workers=1) as background:
-            # Bulk loading leaves the store in many overlapping files: compacted once, a 100 MB
-            # corpus's store took 2.4 GB instead of 4.5 and its queries ran 1.5-2x faster
-            # (session 7, the graph then in a named graph; 1.4 GB now, see GRAPH_NAME).
-            # Oxigraph compacts without Python's lock and answers reads meanwhile, so the
-            # files are written at the same time.
+            # Bulk loading leaves the store in many overlapping files: compacted once, a store
+            # takes about half the space and its queries run 1.5-2x faster. Oxigraph compacts
+            # without Python's lock and answers reads meanwhile, so the files are written at
+            # the same time.
             compacted = background.submit(rdf.oxigraph_of(graph).optimize) if store_dir is not None else None
             if out_dir is not None:
                 result.outputs = _write_files(graph, Path(out_dir), formats, html_per_county, copy_path, started_at)

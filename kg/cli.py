@@ -20,9 +20,8 @@ from kg.load import MAX_BYTES
 
 PROGRESS_FROM = 20  # show a progress bar from this many files on
 # Above this many bytes of articles the graph goes to an on-disk store (OUT/.store) unless
-# --store names one: in memory the build grows by some 60 MiB per MB of articles (347 MiB at
-# 1 MB, 952 MiB at 10 MB in benchmarks/README.md, session 4), on disk it stays under 1.5 GiB
-# at 100 MB.
+# --store names one: in memory the build grows by some 40-60 MiB per MB of articles
+# (benchmarks/README.md), on disk it stays under 1.5 GiB at 100 MB.
 MEMORY_STORE_LIMIT = 32_000_000
 
 

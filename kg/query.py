@@ -141,7 +141,7 @@ def execute(store: ox.Store, query: str):
     """Oxigraph's answer to a query on the local graph (see ``run``)."""
     refuse_remote(query)
     try:
-        # kg build keeps the graph in the store's default graph, before session 9 in a named
+        # kg build keeps the graph in the store's default graph, earlier versions in a named
         # graph: the union of all graphs answers for stores of either kind.
         answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as error:

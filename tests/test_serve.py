@@ -48,7 +48,7 @@ def test_store_holds_the_graph_in_its_default_graph_for_any_sparql_engine(store_
 
 
 def test_kg_query_still_answers_from_a_store_of_an_earlier_version(tmp_path, capsys):
-    # Until session 9 kg build kept the graph in the named graph kgid:graph.
+    # Earlier versions of kg build kept the graph in the named graph kgid:graph.
     import pyoxigraph as ox
 
     old = ox.Store(str(tmp_path / "old"))
