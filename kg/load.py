@@ -131,11 +131,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _looks_like_text(text: str) -> bool:
-    """Mostly Chinese characters and punctuation, or printable ASCII."""
+    """Printable, and its characters beyond ASCII, if any, mostly Chinese (``_mostly_chinese``)."""
     printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+    return printable >= 0.98 * len(text) and (_mostly_chinese(text) is not False)
+
+
+def _mostly_chinese(text: str) -> bool | None:
+    """Whether nine in ten of the characters beyond ASCII are common CJK ideographs or CJK
+    punctuation; None when there are none."""
     wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return None
     common = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
-    return printable >= 0.98 * len(text) and (not wide or common / len(wide) >= 0.9)
+    return common / len(wide) >= 0.9
 
 
 def _gb18030(data: bytes) -> str | None:
@@ -149,9 +157,7 @@ def _gb18030(data: bytes) -> str | None:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    wide = [c for c in text if ord(c) > 0x7F]
-    common = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
-    return text if wide and common / len(wide) >= 0.9 else None
+    return text if _mostly_chinese(text) else None
 
 
 def iter_texts(paths: Iterable[Path], *, max_bytes: int = MAX_BYTES) -> Iterator[tuple[Path, str | InputError]]:

@@ -14,7 +14,7 @@ from kg.segment import JiebaTokenizer
 
 
 def make_nlp(
-    *, rules: str | None = None, model: str | None = None, threshold: float | None = None,
+    *, rules: str | None = None, model: str | None = None,
     relation_models: dict[str, str] | None = None,
 ) -> Language:
     """Build the pipeline once per run; nothing is downloaded. ``model``: the weights of the
@@ -28,7 +28,7 @@ def make_nlp(
     nlp.tokenizer = JiebaTokenizer(nlp.vocab, gazetteer().names | ruleset.words())
     nlp.add_pipe("kg_places")
     nlp.add_pipe("kg_entity_rules", config={"rules": rules})
-    nlp.add_pipe("kg_candidate_scorer", config={"model": model, "threshold": threshold})
+    nlp.add_pipe("kg_candidate_scorer", config={"model": model})
     nlp.add_pipe("kg_entity_select")
     nlp.add_pipe("kg_project_owners")
     nlp.add_pipe("kg_relation_models", config=relation_models or {})

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 
-from kg.scorer import MODELS, LinearModel
+from kg.scorer import MODELS, LinearModel, load_model
 from kg.types import Mention, RelationMention
 
 RELATION_MODELS = {"developedBy": MODELS / "developedBy.json"}
@@ -109,19 +108,8 @@ class RelationModels:
         return relations
 
 
-def _load(model: str | None, default: Path) -> LinearModel | None:
-    if model == "none" or (model is None and not default.is_file()):
-        return None
-    path = Path(model or default)
-    if not path.is_file():
-        from kg.errors import KgError
-
-        raise KgError(f"{path}: no such model file")
-    return LinearModel.load(path)
-
-
 @Language.factory("kg_relation_models", default_config={"developedBy": None})
 def make_relation_models(nlp: Language, name: str, developedBy: str | None) -> RelationModels:  # noqa: N803
-    """Each relation's model: a weights file; None: the shipped one, where there is one; "none": none."""
+    """Each relation's model: see ``kg.scorer.load_model``."""
     paths = {"developedBy": developedBy}
-    return RelationModels({kind: model for kind, path in paths.items() if (model := _load(path, RELATION_MODELS[kind]))})
+    return RelationModels({kind: model for kind, path in paths.items() if (model := load_model(path, RELATION_MODELS[kind]))})

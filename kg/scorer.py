@@ -102,7 +102,6 @@ class Words:
         found = Counter(i for i, _, _ in AhoCorasick(names).find_matches_as_indexes(self.text, overlapping=True))
         self.counts.update((name, min(found[i], 3)) for i, name in enumerate(names))
 
-
     def index(self, offset: int) -> int:
         """The index of the word that holds the character at ``offset``."""
         return bisect_right(self.ends, offset)
@@ -281,6 +280,15 @@ def judged_spans(doc: Doc, words: Words, proposer: Proposer) -> list[Judged]:
     return list(found.values())
 
 
+def to_judge(doc: Doc, knows: Callable[[str], bool], proposer: Proposer) -> tuple[Words, list[Judged]]:
+    """The words of ``doc`` and the spans to judge in it (``judged_spans``), the spans' names
+    counted in the text at once (``Words.count``); ``knows``: the tokenizer's dictionary."""
+    words = words_of(doc, knows)
+    judged = judged_spans(doc, words, proposer)
+    words.count(words.text[j.start : j.end] for j in judged)
+    return words, judged
+
+
 def words_of(doc: Doc, knows: Callable[[str], bool]) -> Words:
     """The Words of a Doc the tokenizer and the place finder have been over; ``knows``: the
     tokenizer's dictionary."""
@@ -293,9 +301,7 @@ def words_of(doc: Doc, knows: Callable[[str], bool]) -> Words:
 
 
 def make_proposer() -> Proposer:
-    from kg.rules import default_rules
-
-    from kg.rules import RULES_DIR, read_lexicon
+    from kg.rules import RULES_DIR, default_rules, read_lexicon
 
     # The rules' head words, and the broader endings of kg/rules/lexicon/*_endings.txt: those
     # are the scorer's own vocabulary, kept out of the segmenter's dictionary.
@@ -329,7 +335,7 @@ class CandidateScorer:
             return doc
         from kg.entities import CANDIDATES, INFO, _info, _key, _span
 
-        words = words_of(doc, self.knows)
+        words, judged_here = to_judge(doc, self.knows, self.proposer)
         kept = [span for span in doc.spans.get(CANDIDATES, []) if span.label_ not in JUDGED]
         # The inner character pairs are most of a long span's features: their weights summed
         # once along the text, per class, give any span's share by one subtraction.
@@ -340,8 +346,6 @@ class CandidateScorer:
         pairs = {c: [0.0, *accumulate(map(self.pair_weights[c].get, chars, repeat(0.0)))] for c in JUDGED}
         starts: dict[tuple[int, str], float] = {}
         ends: dict[tuple[int, str], float] = {}
-        judged_here = judged_spans(doc, words, self.proposer)
-        words.count(text[j.start : j.end] for j in judged_here)
         for judged in judged_here:
             s, e, c = judged.start, judged.end, judged.label
             if (s, c) not in starts:
@@ -361,17 +365,25 @@ class CandidateScorer:
         return doc
 
 
-@Language.factory("kg_candidate_scorer", requires=["doc.spans"], assigns=["doc.spans"], default_config={"model": None, "threshold": None})
-def make_candidate_scorer(nlp: Language, name: str, model: str | None, threshold: float | None):
-    """``model``: a weights file; None: the shipped one, where there is one; "none": no scorer."""
-    if model == "none" or (model is None and not ENTITY_MODEL.is_file()):
-        return CandidateScorer(None, None, nlp.tokenizer.knows)
-    path = Path(model or ENTITY_MODEL)
+def load_model(model: str | None, shipped: Path) -> LinearModel | None:
+    """The model a pipeline is configured with: ``model``, a weights file; None, the ``shipped``
+    one where there is one; "none", no model (the rules alone).
+
+    Raises:
+        KgError: the file ``model`` names does not exist.
+    """
+    if model == "none" or (model is None and not shipped.is_file()):
+        return None
+    path = Path(model or shipped)
     if not path.is_file():
         from kg.errors import KgError
 
         raise KgError(f"{path}: no such model file")
-    loaded = LinearModel.load(path)
-    if threshold is not None:
-        loaded.threshold = threshold
-    return CandidateScorer(loaded, make_proposer(), nlp.tokenizer.knows)
+    return LinearModel.load(path)
+
+
+@Language.factory("kg_candidate_scorer", requires=["doc.spans"], assigns=["doc.spans"], default_config={"model": None})
+def make_candidate_scorer(nlp: Language, name: str, model: str | None):
+    """``model``: see ``load_model``."""
+    loaded = load_model(model, ENTITY_MODEL)
+    return CandidateScorer(loaded, make_proposer() if loaded else None, nlp.tokenizer.knows)

@@ -22,8 +22,8 @@ from pathlib import Path
 from kg.build import build, make_document
 from kg.corpus import documents
 from kg.errors import KgError
-from kg.evaluate import Report, combine, load_gold, norm, score
-from kg.scorer import LinearModel, features, judged_spans, make_proposer, words_of
+from kg.evaluate import Report, _relaxed, combine, load_gold, norm, score
+from kg.scorer import LinearModel, features, make_proposer, to_judge
 from kg.types import Article
 
 # Thresholds tried by cross-validation: of the candidate scorer, and of each relation model
@@ -51,10 +51,7 @@ def examples(corpus: Path, docs: list[str]) -> list[Example]:
     for name in docs:
         items, _ = gold[name]
         document = make_document(Article(name, (corpus / "texts" / name).read_text(encoding="utf-8")))
-        doc = nlp(document.text)
-        words = words_of(doc, nlp.tokenizer.knows)
-        judged_here = judged_spans(doc, words, proposer)
-        words.count(words.text[j.start : j.end] for j in judged_here)
+        words, judged_here = to_judge(nlp(document.text), nlp.tokenizer.knows, proposer)
         for judged in judged_here:
             forms = {norm(f) for f in (words.text[judged.start : judged.end], *judged.aliases)}
             label = _label(forms, judged.label, items)
@@ -69,11 +66,6 @@ def _label(forms: set[str], label: str, gold_items) -> bool | None:
         return True
     relaxed = any(_relaxed(a, b) for g in fitting for a in forms for b in g.forms)
     return None if relaxed else False
-
-
-def _relaxed(a: str, b: str) -> bool:
-    short, long_ = sorted((a, b), key=len)
-    return bool(short) and short in long_ and len(short) >= 0.6 * len(long_)
 
 
 def fit(train: list[Example], *, threshold: float = 0.5, about: dict | None = None) -> LinearModel:
